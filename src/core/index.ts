@@ -1,0 +1,7 @@
+export * from './errors.js'
+export * from './package-root.js'
+export * from './exec.js'
+export * from './fs-atomic.js'
+export * from './text-file.js'
+export * from './json-text.js'
+export * from './json-schema.js'
