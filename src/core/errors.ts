@@ -57,12 +57,17 @@ export const ERROR_CODES = {
   SYSBUILD_IMAGE_INVALID_ARCHIVE: code(EXIT.failure, 'an archive or OCI layout is malformed'),
   SYSBUILD_IMAGE_UNSUPPORTED_FILE: code(EXIT.failure, 'a rootfs holds a file type that cannot be put in a layer'),
   SYSBUILD_IMAGE_HOSTILE_PATH: code(EXIT.failure, 'a tar entry would land outside its destination'),
+  SYSBUILD_IMAGE_STORE_LOCKED: code(EXIT.failure, 'another process holds the lock of an image store (index.json)'),
   // registry (registry issue)
   SYSBUILD_REGISTRY_UNAUTHORIZED: code(EXIT.registryAuth, 'the registry refused the credentials'),
   SYSBUILD_REGISTRY_DENIED: code(EXIT.registryAuth, 'the registry denied access to the repository'),
   SYSBUILD_REGISTRY_NOT_FOUND: code(EXIT.failure, 'the repository, tag or blob does not exist in the registry'),
   SYSBUILD_REGISTRY_UNREACHABLE: code(EXIT.failure, 'the registry cannot be reached'),
   SYSBUILD_REGISTRY_PROTOCOL: code(EXIT.failure, 'the registry answered something the distribution spec does not allow'),
+  SYSBUILD_REGISTRY_REJECTED: code(EXIT.failure, 'the registry rejected a request as invalid (manifest, name, digest, size, unsupported)'),
+  SYSBUILD_REGISTRY_UNAVAILABLE: code(EXIT.failure, 'the registry kept failing (5xx, 429, dropped connections) after retries'),
+  SYSBUILD_REGISTRY_NO_MATCHING_PLATFORM: code(EXIT.failure, 'no manifest in the image index matches the requested platform'),
+  SYSBUILD_REGISTRY_CREDENTIAL_STORE: code(EXIT.failure, 'config.json, auth.json or a docker-credential helper cannot be read or written'),
   // engine (engine issue)
   SYSBUILD_ENGINE_ALREADY_PRESENT: code(EXIT.failure, 'a container of that name is already installed'),
   SYSBUILD_ENGINE_NOT_INSTALLED: code(EXIT.failure, 'no container of that name is installed'),
@@ -73,6 +78,11 @@ export const ERROR_CODES = {
   SYSBUILD_ENGINE_RUNC_FAILED: code(EXIT.external, 'runc exited with an error'),
   SYSBUILD_ENGINE_LOCKED: code(EXIT.failure, 'another sysbuild process holds the lock of that container'),
   SYSBUILD_ENGINE_NO_ROLLBACK: code(EXIT.failure, 'there is no previous deployment to roll back to'),
+  SYSBUILD_ENGINE_BROKEN: code(EXIT.failure, 'a deployment is incomplete: missing or invalid info file, dangling link'),
+  SYSBUILD_ENGINE_NOT_RUNNING: code(EXIT.failure, 'the container is not running (exec, --detach, logs --follow)'),
+  SYSBUILD_ENGINE_START_FAILED: code(EXIT.failure, 'the container did not start or stay up'),
+  SYSBUILD_ENGINE_IMAGE_IN_USE: code(EXIT.failure, 'an image cannot be removed while a deployment uses it'),
+  SYSBUILD_ENGINE_FAULT_INJECTED: code(EXIT.failure, 'a test-only fault was injected (never seen in normal use)'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -102,7 +102,8 @@ export async function loadExports(path: string, opts: LoadOptions = {}): Promise
   const base = opts.shownBase ?? process.cwd()
   const shown = (p: string): string => {
     const r = relative(base, p)
-    return r && !r.startsWith('..') ? r : p
+    if (r === '') return '.'
+    return !r.startsWith('..') && !isAbsolute(r) ? r : p
   }
   const unreadable: UnreadableFile[] = []
   const read = async (p: string | undefined): Promise<SourceFile | undefined> => {
@@ -125,7 +126,7 @@ export async function loadExports(path: string, opts: LoadOptions = {}): Promise
     root: where.root,
     kind: where.kind,
     exportsDir: where.exportsDir,
-    shownExportsDir: shown(where.exportsDir) || '.',
+    shownExportsDir: shown(where.exportsDir),
     files,
     dockerfile: await read(where.dockerfile),
     buildSpec: await read(where.buildSpec),
