@@ -15,7 +15,9 @@ import {sampleValues} from '../../src/exports/lint/sample-values.js'
 const CORPUS = join(import.meta.dirname, '../../../shared/corpus')
 const SCHEMA = packagePath('src', 'exports', 'schema', 'runtime-config.schema.json')
 const hasRunc = spawnSync('runc', ['--version']).status === 0
-const hasJsonschema = spawnSync('python3', ['-c', 'import jsonschema']).status === 0
+// Python with the jsonschema module: Debian's python3-jsonschema lives in /usr/bin/python3; a pyenv python may have it too.
+const PYTHON = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import jsonschema']).status === 0)
+const hasJsonschema = PYTHON !== undefined
 const SETS: Record<string, Record<string, string>> = {
   'system-container-update-files': {VAR_WITH_NO_DEFAULT: 'x'},
   'system-container-runonce-files': {RECEIVER: 'x'},
@@ -135,7 +137,7 @@ Draft7Validator.check_schema(schema)
 v = Draft7Validator(schema)
 print(json.dumps([v.is_valid(d) for d in json.load(sys.stdin)]))
 `
-    const r = spawnSync('python3', ['-c', script, SCHEMA], {input: JSON.stringify(docs), encoding: 'utf8'})
+    const r = spawnSync(PYTHON!, ['-c', script, SCHEMA], {input: JSON.stringify(docs), encoding: 'utf8'})
     expect(r.status, r.stderr).toBe(0)
     const verdicts = JSON.parse(r.stdout) as boolean[]
     expect(verdicts).toEqual(docs.map((d) => validateRuntimeConfig(d).length === 0))
