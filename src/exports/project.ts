@@ -70,9 +70,9 @@ export interface LoadOptions {
 /** Find where the exports files of `path` are. Throws SYSBUILD_USAGE_NOT_A_PROJECT when there are none. */
 export function locateExports(path: string, opts: LoadOptions = {}): {root: string; kind: ExportsSet['kind']; exportsDir: string; dockerfile?: string; buildSpec?: string} {
   const root = resolve(path)
-  if (!exists(root)) throw new SysbuildError('SYSBUILD_CORE_FILE_NOT_FOUND', `${path}: no such file or directory`, {file: path})
+  if (!exists(root)) throw new SysbuildError('SYSBUILD_CORE_FILE_NOT_FOUND', 'no such file or directory', {file: path})
   if (!isDir(root)) {
-    throw new SysbuildError('SYSBUILD_USAGE_NOT_A_PROJECT', `${path} is not a directory`, {
+    throw new SysbuildError('SYSBUILD_USAGE_NOT_A_PROJECT', 'not a directory', {
       file: path,
       suggestions: ['Give a project directory (with sysbuild.toml), an exports directory, or a directory with exports/'],
     })
@@ -90,7 +90,7 @@ export function locateExports(path: string, opts: LoadOptions = {}): {root: stri
     return {root, kind: 'exports-dir', exportsDir: root, dockerfile: dockerfileIn(root) ?? dockerfileIn(dirname(root))}
   }
   if (dockerfileIn(root)) return {root, kind: 'dockerfile-only', exportsDir: join(root, 'exports'), dockerfile: dockerfileIn(root)}
-  throw new SysbuildError('SYSBUILD_USAGE_NOT_A_PROJECT', `${path} is not a sysbuild project: no sysbuild.toml, no exports files, no Dockerfile`, {
+  throw new SysbuildError('SYSBUILD_USAGE_NOT_A_PROJECT', 'not a sysbuild project: no sysbuild.toml, no exports files, no Dockerfile', {
     file: path,
     suggestions: ['sysbuild init NAME', 'Give a directory holding manifest.json, config.json.template, service.template or tmpfiles.template'],
   })

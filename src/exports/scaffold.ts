@@ -135,7 +135,6 @@ function checkImageName(name: string): void {
 }
 
 function checkDescription(description: string): void {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(description) || description.trim() === '') {
     throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', '--description must be one non-empty line of text without control characters')
   }

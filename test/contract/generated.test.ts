@@ -11,3 +11,11 @@ describe('generated files', () => {
     expect(r.status).toBe(0)
   })
 })
+
+describe('generated docs', () => {
+  it('docs/lint-rules.md matches the rule table', () => {
+    const r = spawnSync('node', ['scripts/gen-lint-docs.mjs', '--check'], {cwd: root, encoding: 'utf8'})
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+  })
+})

@@ -1,0 +1,53 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from './_shared/base-command.js'
+import {ERROR_CODES} from '../src/core/index.js'
+import {formatLintReport, lintPaths, LINT_FORMATS, parseSetValues, ruleCatalog, type LintReport, type RuleInfo} from '../src/exports/index.js'
+
+export default class Lint extends BaseCommand {
+  static override summary = 'Check the /exports files of system-container projects.'
+
+  static override description = `Each PATH is a sysbuild project (with sysbuild.toml), an exports directory, or a directory holding exports/ (the layout of projectatomic/atomic-system-containers). Templates are rendered with sample host values, the manifest defaults and --set values before their JSON and units are checked.
+
+Exit status: 0 when there are no errors (warnings and infos do not count unless --strict), 3 when there are errors, 2 for usage errors (such as a PATH that is not a project).`
+
+  static override examples = [
+    {description: 'Lint the project in the current directory', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Treat warnings as errors, as CI should', command: '<%= config.bin %> <%= command.id %> --strict examples/hello-world'},
+    {description: 'Give a value to a variable that has no default', command: '<%= config.bin %> <%= command.id %> --set ETCD_PORT=2379 etcd'},
+    {description: 'Annotations for a GitHub Actions job', command: '<%= config.bin %> <%= command.id %> --format github .'},
+    {description: 'SARIF for code scanning', command: '<%= config.bin %> <%= command.id %> --format sarif . > lint.sarif'},
+  ]
+
+  static override strict = false
+
+  static override args = {
+    path: Args.string({description: 'Directories to lint (default: the current directory); several may be given.'}),
+  }
+
+  static override flags = {
+    format: Flags.option({options: LINT_FORMATS, default: 'text' as const, description: 'Output format (json: the report as --json prints it).'})(),
+    strict: Flags.boolean({description: 'Count warnings as errors.'}),
+    set: Flags.string({multiple: true, description: 'NAME=VALUE: a value for a template variable, as at install time (repeatable).'}),
+    deep: Flags.boolean({description: 'Also run external checkers (systemd-analyze verify, systemd-tmpfiles) when installed.'}),
+    rules: Flags.boolean({description: 'List the rules (id, severity, description) and exit.'}),
+  }
+
+  async run(): Promise<LintReport | {rules: RuleInfo[]}> {
+    const {argv, flags} = await this.parse(Lint)
+    if (flags.rules) {
+      const rules = ruleCatalog()
+      for (const r of rules) this.say(`${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.description}`)
+      return {rules}
+    }
+    const paths = argv.length ? (argv as string[]) : ['.']
+    const report = await lintPaths(paths, {strict: flags.strict, set: parseSetValues(flags.set ?? []), deep: flags.deep})
+    if (report.errors > 0) process.exitCode = ERROR_CODES.SYSBUILD_LINT_FOUND_ERRORS.exit
+    if (this.jsonEnabled()) return report
+    const out = formatLintReport(report, flags.format, {
+      color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+      toolVersion: this.config.version,
+    })
+    if (out) process.stdout.write(out)
+    return report
+  }
+}
