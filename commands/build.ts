@@ -1,0 +1,104 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from './_shared/base-command.js'
+import {buildImage, type BuildEvent, type BuildResult} from '../src/engine/index.js'
+
+export default class Build extends BaseCommand {
+  static override summary = 'Build a system-container image from a project, without a daemon, reproducibly.'
+
+  static override description = `Reads DIR/sysbuild.toml (flags override it; without one, -t and the paths come from flags), lints the exports (refusing on errors unless --no-lint), adds the base layers untouched, one layer per rootfs directory, one for the [[copy]] entries and a small last layer for /exports, and stores the image in the local store (an OCI image layout under the sysbuild data directory).
+
+The same inputs give the same image digest: file times are clamped to SOURCE_DATE_EPOCH (default 0, i.e. 1970-01-01T00:00:00Z), entries are sorted, owners are numeric.
+
+Prints the image (manifest) digest.`
+
+  static override examples = [
+    {description: 'Build the project in the current directory', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Build the hello-world example and write a docker-archive', command: '<%= config.bin %> <%= command.id %> examples/hello-world --output docker-archive:hello.tar'},
+    {description: 'Build without a spec', command: '<%= config.bin %> <%= command.id %> --from scratch --rootfs rootfs --exports exports -t example/app:1.0'},
+    {description: 'Reproducible timestamps', command: 'SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) <%= config.bin %> <%= command.id %>'},
+  ]
+
+  static override args = {
+    dir: Args.directory({description: 'Project directory (default: the current directory).'}),
+  }
+
+  static override flags = {
+    from: Flags.string({description: 'Base image: scratch, oci:PATH[:REF], oci-archive:FILE, docker-archive:FILE, docker-daemon:NAME[:TAG], or a local image name.'}),
+    rootfs: Flags.string({multiple: true, description: 'A directory whose contents become a layer (repeatable; replaces the spec\'s list).'}),
+    exports: Flags.string({description: 'The exports directory (replaces the spec\'s).'}),
+    tag: Flags.string({char: 't', description: 'Image NAME:TAG (replaces the spec\'s name and tag).'}),
+    output: Flags.string({char: 'o', multiple: true, description: 'Also write the image to oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG] (repeatable).'}),
+    load: Flags.boolean({description: 'Load the image into the Docker daemon at DOCKER_HOST (or /var/run/docker.sock).'}),
+    lint: Flags.boolean({default: true, allowNo: true, description: 'Lint the exports first and refuse to build on errors (--no-lint skips).'}),
+    compression: Flags.option({options: ['pgzip', 'gzip', 'none'] as const, default: 'pgzip' as const, description: 'Layer compression: parallel gzip (one deterministic member, all cores), single-thread gzip, or none (local-only images).'})(),
+    'compression-level': Flags.integer({min: 1, max: 9, default: 1, description: 'gzip level.'}),
+    'source-date-epoch': Flags.integer({min: 0, env: 'SOURCE_DATE_EPOCH', description: 'Clamp file times to this and use it as the image creation time (seconds since 1970; default 0).'}),
+    arch: Flags.string({description: 'Image architecture (GOARCH spelling); default: the spec\'s, the base\'s, or the host\'s.'}),
+    devices: Flags.boolean({description: 'Carry device nodes found in rootfs directories instead of refusing them.'}),
+    cache: Flags.boolean({default: true, allowNo: true, description: 'Reuse layers whose inputs did not change (--no-cache rebuilds all).'}),
+  }
+
+  async run(): Promise<BuildResult> {
+    const {args, flags} = await this.parse(Build)
+    const progress = !this.jsonEnabled() && Boolean(process.stderr.isTTY) ? ttyProgress() : plainProgress(!this.jsonEnabled())
+    const result = await buildImage({
+      dir: args.dir,
+      from: flags.from,
+      rootfs: flags.rootfs,
+      exports: flags.exports,
+      tag: flags.tag,
+      outputs: flags.output,
+      load: flags.load,
+      lint: flags.lint,
+      compression: flags.compression,
+      level: flags['compression-level'],
+      epoch: flags['source-date-epoch'],
+      architecture: flags.arch,
+      devices: flags.devices,
+      cache: flags.cache,
+      root: flags.root,
+      onEvent: progress,
+    })
+    progress({kind: 'step', step: 'done'})
+    this.say(result.digest)
+    return result
+  }
+}
+
+/** One line per step on stderr (not a TTY). */
+function plainProgress(enabled: boolean): (e: BuildEvent) => void {
+  return (e) => {
+    if (!enabled) return
+    if (e.kind === 'step' && e.step !== 'done') process.stderr.write(`${e.step}${e.detail ? `: ${e.detail}` : ''}\n`)
+    if (e.kind === 'warning') process.stderr.write(`warning: ${e.message}\n`)
+  }
+}
+
+/** A live line with files, bytes and rate while a layer is written. */
+function ttyProgress(): (e: BuildEvent) => void {
+  let start = Date.now()
+  let last = 0
+  let live = false
+  const clear = (): void => {
+    if (live) process.stderr.write('\r\u001b[K')
+    live = false
+  }
+  return (e) => {
+    if (e.kind === 'step') {
+      clear()
+      start = Date.now()
+      if (e.step !== 'done') process.stderr.write(`${e.step}${e.detail ? `: ${e.detail}` : ''}\n`)
+    } else if (e.kind === 'warning') {
+      clear()
+      process.stderr.write(`warning: ${e.message}\n`)
+    } else {
+      const now = Date.now()
+      if (now - last < 100 && e.files !== e.totalFiles) return
+      last = now
+      const mib = (n: number): string => (n / 1048576).toFixed(1)
+      const rate = e.bytes / 1048576 / Math.max(0.001, (now - start) / 1000)
+      process.stderr.write(`\r\u001b[K  ${e.files}/${e.totalFiles} files, ${mib(e.bytes)}/${mib(e.totalBytes)} MiB, ${rate.toFixed(0)} MiB/s`)
+      live = true
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from './_shared/base-command.js'
+import {commandReporter} from './_shared/engine-reporter.js'
+import {runInContainer, type RunResult} from '../src/engine/index.js'
+
+export default class Run extends BaseCommand {
+  static override summary = 'Start a system container, or run a command in it.'
+
+  static override description = `Without a command: the same as sysbuild start. With a command (after --): runs it in the running container (runc exec), or, when the container is not running, in a temporary container made from the deployment's config.json (id NAME-run-<pid>). The exit status is the command's.`
+
+  static override examples = ['<%= config.bin %> <%= command.id %> hello -- cat /etc/os-release']
+
+  static override strict = false
+
+  static override args = {
+    name: Args.string({required: true, description: 'Container name.'}),
+  }
+
+  static override flags = {
+    detach: Flags.boolean({char: 'd', description: 'Run the command in the background (only in a running container).'}),
+    tty: Flags.boolean({char: 't', allowNo: true, description: 'Allocate a terminal (default: when stdin is one).'}),
+  }
+
+  async run(): Promise<RunResult> {
+    const {args, argv, flags} = await this.parse(Run)
+    const command = (argv as string[]).slice(1)
+    const result = await runInContainer({
+      name: args.name,
+      command,
+      detach: flags.detach,
+      ...(flags.tty === undefined ? {} : {tty: flags.tty}),
+      ...(flags.root === undefined ? {} : {root: flags.root}),
+      reporter: commandReporter(this),
+    })
+    if (result.exitCode !== 0) process.exitCode = result.exitCode
+    return result
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Assemble a rootfs from extracted layers (lowest first), the way overlay stacking
+ * defines it: whiteouts (`.wh.NAME`) delete what lower layers put there, an opaque
+ * marker (`.wh..wh..opq`) hides a directory's lower contents, a directory replaces a
+ * non-directory and vice versa. Files are hard-linked from the layer cache (no file
+ * data is copied); when linking is impossible (another filesystem, link limit) they
+ * are copied with their metadata. Nothing is ever followed through a symlink.
+ */
+import {
+  chmodSync, copyFileSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, rmSync,
+  symlinkSync, utimesSync, type Stats,
+} from 'node:fs'
+import {join} from 'node:path'
+import {execFileSync} from 'node:child_process'
+import {OPAQUE_MARKER, WHITEOUT_PREFIX} from './tar-path.js'
+
+export interface CheckoutOptions {
+  /** Never hard-link; copy every file (used when the cache is on another filesystem). */
+  readonly copy?: boolean
+  /** Apply ownership on copies and directories (default: whether this process is root). */
+  readonly asRoot?: boolean
+}
+
+export interface CheckoutStats {
+  linked: number
+  copied: number
+  dirs: number
+  whiteouts: number
+}
+
+const LINK_FALLBACK = new Set(['EXDEV', 'EMLINK', 'EPERM', 'EACCES'])
+
+const lstatMaybe = (p: string): Stats | undefined => {
+  try {
+    return lstatSync(p)
+  } catch {
+    return undefined
+  }
+}
+
+/** Build `dest` (created if missing) from `layerDirs`, lowest layer first. */
+export function checkoutLayers(layerDirs: readonly string[], dest: string, opts: CheckoutOptions = {}): CheckoutStats {
+  const asRoot = opts.asRoot ?? process.getuid?.() === 0
+  const stats: CheckoutStats = {linked: 0, copied: 0, dirs: 0, whiteouts: 0}
+  let copyMode = opts.copy ?? false
+  /** Final metadata of each directory: the highest layer that has it wins. */
+  const dirMeta = new Map<string, Stats>()
+  mkdirSync(dest, {recursive: true, mode: 0o755})
+
+  const placeFile = (src: string, dst: string, st: Stats): void => {
+    if (!copyMode) {
+      try {
+        linkSync(src, dst)
+        stats.linked++
+        return
+      } catch (e) {
+        if (!LINK_FALLBACK.has((e as NodeJS.ErrnoException).code ?? '')) throw e
+        copyMode = true
+      }
+    }
+    copyEntry(src, dst, st, asRoot)
+    stats.copied++
+  }
+
+  const mergeDir = (layerDir: string, destDir: string): void => {
+    const names = readdirSync(layerDir)
+    if (names.includes(OPAQUE_MARKER)) {
+      for (const old of readdirSync(destDir)) rmSync(join(destDir, old), {recursive: true, force: true})
+      stats.whiteouts++
+    }
+    for (const name of names) {
+      if (name === OPAQUE_MARKER || !name.startsWith(WHITEOUT_PREFIX)) continue
+      const hidden = name.slice(WHITEOUT_PREFIX.length)
+      if (hidden && hidden !== '.' && hidden !== '..') rmSync(join(destDir, hidden), {recursive: true, force: true})
+      stats.whiteouts++
+    }
+    for (const name of names) {
+      if (name.startsWith(WHITEOUT_PREFIX)) continue
+      const src = join(layerDir, name)
+      const dst = join(destDir, name)
+      const st = lstatSync(src)
+      const have = lstatMaybe(dst)
+      if (st.isDirectory()) {
+        if (have && !have.isDirectory()) rmSync(dst, {force: true})
+        if (!have || !have.isDirectory()) {
+          mkdirSync(dst, {mode: 0o700})
+          stats.dirs++
+        }
+        dirMeta.set(dst, st)
+        mergeDir(src, dst)
+      } else {
+        if (have) rmSync(dst, {recursive: true, force: true})
+        placeFile(src, dst, st)
+      }
+    }
+  }
+
+  for (const layer of layerDirs) mergeDir(layer, dest)
+  for (const [dir, st] of [...dirMeta].sort((a, b) => b[0].length - a[0].length)) {
+    if (asRoot) lchownSync(dir, st.uid, st.gid)
+    chmodSync(dir, st.mode & 0o7777)
+    utimesSync(dir, st.atime, st.mtime)
+  }
+  return stats
+}
+
+/** Copy one non-directory with mode, owner and times. */
+function copyEntry(src: string, dst: string, st: Stats, asRoot: boolean): void {
+  if (st.isSymbolicLink()) {
+    symlinkSync(readlinkSync(src), dst)
+    if (asRoot) lchownSync(dst, st.uid, st.gid)
+    lutimesSync(dst, st.atime, st.mtime)
+    return
+  }
+  if (!st.isFile()) {
+    // Device nodes and FIFOs: GNU cp recreates them with their metadata.
+    execFileSync('cp', ['-a', '--', src, dst])
+    return
+  }
+  copyFileSync(src, dst)
+  if (asRoot) lchownSync(dst, st.uid, st.gid)
+  chmodSync(dst, st.mode & 0o7777)
+  utimesSync(dst, st.atime, st.mtime)
+}

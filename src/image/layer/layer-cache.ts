@@ -1,0 +1,53 @@
+/**
+ * A layer cache keyed on inputs: the key hashes every header field of every entry plus what identifies each
+ * file's content on this host (device, inode, size, mtime and ctime in nanoseconds; ctime cannot be set by
+ * users, so an edited file always changes the key). A hit skips tarring and compressing entirely.
+ */
+import {createHash} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {writeFileAtomic} from '../../core/index.js'
+import {canonicalJson} from '../canonical-json.js'
+import {isDigest} from '../digest.js'
+import type {ImageStore} from '../layout/store.js'
+import type {LayerResult} from './layer-writer.js'
+import type {WalkedEntry} from './tree-walk.js'
+
+const VERSION = 1
+
+export interface LayerCacheKeyInput {
+  readonly compression: string
+  readonly level: number
+  readonly entries: readonly WalkedEntry[]
+}
+
+export function layerCacheKey(input: LayerCacheKeyInput): string {
+  const h = createHash('sha256')
+  h.update(`sysbuild-layer-cache ${VERSION} ${input.compression} ${input.level}\n`)
+  for (const e of input.entries) {
+    const xattrs = e.xattrs ? Object.keys(e.xattrs).sort().map((k) => `${k}=${e.xattrs![k]!.toString('base64')}`).join(',') : ''
+    const content = e.content ? createHash('sha256').update(e.content).digest('hex') : (e.identity ?? '')
+    h.update(JSON.stringify([e.name, e.type, e.mode, e.uid, e.gid, e.mtime, e.size, e.linkname ?? '', e.devmajor ?? 0, e.devminor ?? 0, xattrs, content]))
+    h.update('\n')
+  }
+  return h.digest('hex')
+}
+
+/** The cached layer for `key`, if its blob is still in the store. */
+export async function readCachedLayer(cacheDir: string, key: string, store: ImageStore): Promise<LayerResult | undefined> {
+  const text = await readFile(join(cacheDir, `${key}.json`), 'utf8').catch(() => undefined)
+  if (!text) return undefined
+  let hit: LayerResult
+  try {
+    hit = JSON.parse(text) as LayerResult
+  } catch {
+    return undefined
+  }
+  if (!hit?.descriptor || !isDigest(hit.descriptor.digest) || !isDigest(hit.diffId)) return undefined
+  const info = await store.statBlob(hit.descriptor.digest)
+  return info && info.size === hit.descriptor.size ? hit : undefined
+}
+
+export async function writeCachedLayer(cacheDir: string, key: string, layer: LayerResult): Promise<void> {
+  await writeFileAtomic(join(cacheDir, `${key}.json`), canonicalJson(layer) + '\n')
+}

@@ -1,0 +1,49 @@
+/**
+ * Write one layer into a store in a single pass: tar bytes → sha256 (diff_id) → compressor → store.putBlob
+ * (which hashes the compressed bytes and renames the temp file into place). Nothing is compressed twice and
+ * nothing is held in memory beyond a few blocks.
+ */
+import {pipeline} from 'node:stream'
+import {SysbuildError} from '../../core/index.js'
+import {HashingStream, type Digest} from '../digest.js'
+import {layerMediaType, type Compression} from '../media-types.js'
+import type {Descriptor} from '../descriptor.js'
+import type {ImageStore} from '../layout/store.js'
+import {compressor, type CompressOptions} from './gzip.js'
+import type {TarEntry} from './tar-entry.js'
+import {tarStream, type TarStreamOptions} from './tar-writer.js'
+
+export interface WriteLayerOptions extends CompressOptions, TarStreamOptions {
+  readonly compression: Compression
+}
+
+export interface LayerResult {
+  /** Descriptor of the (compressed) blob as it goes into a manifest. */
+  readonly descriptor: Descriptor
+  /** sha256 of the uncompressed tar (config rootfs.diff_ids). */
+  readonly diffId: Digest
+  /** Bytes of the uncompressed tar. */
+  readonly tarSize: number
+  readonly entries: number
+}
+
+export async function writeLayer(store: ImageStore, entries: readonly TarEntry[], opts: WriteLayerOptions): Promise<LayerResult> {
+  const tar = tarStream(entries, opts)
+  const z = compressor(opts.compression, opts)
+  // Uncompressed: the blob digest is the diff_id, hashed once by the store.
+  const diff = z ? new HashingStream() : undefined
+  let failure: Error | undefined
+  const onDone = (err: Error | null | undefined): void => {
+    if (err) failure = err
+  }
+  const out = z && diff ? pipeline(tar, diff, z, onDone) : tar
+  let blob
+  try {
+    blob = await store.putBlob(out)
+  } catch (e) {
+    // Prefer the root cause (an unreadable file) over the "premature close" it causes downstream.
+    throw failure instanceof SysbuildError ? failure : e instanceof SysbuildError ? e : (failure ?? e)
+  }
+  const {digest: diffId, size: tarSize} = diff ? diff.result() : blob
+  return {descriptor: {mediaType: layerMediaType(opts.compression), digest: blob.digest, size: blob.size}, diffId, tarSize, entries: entries.length}
+}

@@ -1,0 +1,220 @@
+/**
+ * Turn host directories and files into the sorted, fully decided entry list of one layer.
+ *
+ * Order: a sorted tree walk (GNU tar --sort=name), component by component, bytewise, with whiteouts first
+ * among their siblings (opaque marker first of all), so the order never depends on readdir or on the host.
+ */
+import {lstat, readdir, stat, readlink} from 'node:fs/promises'
+import {join, posix} from 'node:path'
+import type {BigIntStats} from 'node:fs'
+import {SysbuildError} from '../../core/index.js'
+import type {TarEntry} from './tar-entry.js'
+
+export interface LayerSource {
+  /** Host path. A directory contributes its contents; a file or symlink itself. A symlink given here is followed. */
+  readonly source: string
+  /** Absolute path inside the image: '/' for a rootfs, '/exports' for the exports dir, a file path for a copy. */
+  readonly destination: string
+  /** Mode for regular files (a copy's `mode`); default: the host mode. */
+  readonly fileMode?: number
+  /** Owner of every entry; default: the host owner, with the invoking non-root user mapped to 0:0. */
+  readonly owner?: {readonly uid: number; readonly gid: number}
+  /** How the source is named in messages (default: the path). */
+  readonly shown?: string
+}
+
+export interface WalkOptions {
+  /** SOURCE_DATE_EPOCH (seconds): every mtime is clamped to it; synthesized directories get it. */
+  readonly epoch: number
+  /** Carry character and block devices instead of refusing them. */
+  readonly devices?: boolean
+}
+
+/** A layer entry plus what identifies its content on this host (for the layer cache). */
+export interface WalkedEntry extends TarEntry {
+  /** dev:ino:size:mtime:ctime of the host file, or undefined for synthesized entries. */
+  readonly identity?: string
+  readonly inode?: string
+  readonly nlink?: number
+}
+
+const S_IFMT = 0o170000
+const FT = {sock: 0o140000, lnk: 0o120000, reg: 0o100000, blk: 0o060000, dir: 0o040000, chr: 0o020000, fifo: 0o010000}
+
+/** Walk every source (later sources win on equal paths) and return the sorted entries with hard links resolved. */
+export async function collectEntries(sources: readonly LayerSource[], opts: WalkOptions): Promise<WalkedEntry[]> {
+  const byName = new Map<string, WalkedEntry>()
+  const myUid = process.getuid?.() ?? 0
+  const myGid = process.getgid?.() ?? 0
+  for (const src of sources) {
+    const shown = src.shown ?? src.source
+    const dest = normalizeDestination(src.destination)
+    const top = await stat(src.source, {bigint: true}).catch((e: NodeJS.ErrnoException) => {
+      throw fileError(e, shown)
+    })
+    const ctx: WalkCtx = {src, shown, opts, myUid, myGid, out: byName}
+    if ((Number(top.mode) & S_IFMT) === FT.dir) {
+      if (dest !== '') byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
+      await walkDir(ctx, src.source, shown, dest)
+    } else {
+      if (dest === '') throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', `${shown} is a file and cannot be the image root`)
+      byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
+    }
+  }
+  addParents(byName, opts.epoch)
+  return resolveHardLinks(sortEntries([...byName.values()]))
+}
+
+interface WalkCtx {
+  readonly src: LayerSource
+  readonly shown: string
+  readonly opts: WalkOptions
+  readonly myUid: number
+  readonly myGid: number
+  readonly out: Map<string, WalkedEntry>
+}
+
+async function walkDir(ctx: WalkCtx, dir: string, shown: string, dest: string): Promise<void> {
+  const raw = await readdir(dir, {encoding: 'buffer'}).catch((e: NodeJS.ErrnoException) => {
+    throw fileError(e, shown)
+  })
+  const names = raw.map((b) => {
+    const s = b.toString('utf8')
+    if (!Buffer.from(s, 'utf8').equals(b)) {
+      throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown}/${s}: the file name is not valid UTF-8`, {
+        suggestions: ['Rename the file: layer paths are written as UTF-8'],
+      })
+    }
+    return s
+  })
+  const stats = await Promise.all(
+    names.map((n) =>
+      lstat(join(dir, n), {bigint: true}).catch((e: NodeJS.ErrnoException) => {
+        throw fileError(e, `${shown}/${n}`)
+      }),
+    ),
+  )
+  const subdirs: [string, string, string][] = []
+  for (const [i, n] of names.entries()) {
+    const st = stats[i]!
+    const path = join(dir, n)
+    const shownPath = `${shown}/${n}`
+    const name = dest ? `${dest}/${n}` : n
+    const type = Number(st.mode) & S_IFMT
+    if (type === FT.chr && st.rdev === 0n) {
+      // overlayfs whiteout (0/0 character device) → OCI whiteout file.
+      const wh = dest ? `${dest}/.wh.${n}` : `.wh.${n}`
+      ctx.out.set(wh, {name: wh, type: 'file', mode: 0, uid: 0, gid: 0, mtime: clamp(st, ctx.opts.epoch), size: 0, content: Buffer.alloc(0)})
+      continue
+    }
+    const linkTarget = type === FT.lnk ? await readlink(path).catch((e: NodeJS.ErrnoException) => { throw fileError(e, shownPath) }) : undefined
+    ctx.out.set(name, entryOf(ctx, name, path, shownPath, st, linkTarget))
+    if (type === FT.dir) subdirs.push([path, shownPath, name])
+  }
+  // Siblings are walked concurrently (the order is fixed later by sorting, never by completion).
+  await Promise.all(subdirs.map(([path, shownPath, name]) => walkDir(ctx, path, shownPath, name)))
+}
+
+function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: BigIntStats, linkTarget: string | undefined): WalkedEntry {
+  const fmt = Number(st.mode) & S_IFMT
+  const perm = Number(st.mode) & 0o7777
+  const owner = ctx.src.owner ?? mapOwner(Number(st.uid), Number(st.gid), ctx.myUid, ctx.myGid)
+  const base = {name, uid: owner.uid, gid: owner.gid, mtime: clamp(st, ctx.opts.epoch), size: 0}
+  const identity = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}:${st.uid}:${st.gid}`
+  switch (fmt) {
+    case FT.dir:
+      return {...base, type: 'directory', mode: perm, identity}
+    case FT.reg:
+      return {...base, type: 'file', mode: ctx.src.fileMode ?? perm, size: Number(st.size), source: path, identity,
+        inode: `${st.dev}:${st.ino}`, nlink: Number(st.nlink)}
+    case FT.lnk:
+      return {...base, type: 'symlink', mode: perm, linkname: linkTarget ?? '', identity}
+    case FT.fifo:
+      return {...base, type: 'fifo', mode: perm, identity}
+    case FT.chr:
+    case FT.blk: {
+      const kind = fmt === FT.chr ? 'character' : 'block'
+      if (!ctx.opts.devices) {
+        throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown} is a ${kind} device; device nodes are not put in layers`, {
+          suggestions: ['Remove it: runtimes create /dev themselves', 'Or build with --devices to carry device nodes'],
+        })
+      }
+      const r = st.rdev
+      const devmajor = Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn))
+      const devminor = Number((r & 0xffn) | ((r >> 12n) & ~0xffn & 0xffffffffn))
+      return {...base, type: fmt === FT.chr ? 'char' : 'block', mode: perm, identity, devmajor, devminor}
+    }
+    case FT.sock:
+      throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown} is a socket; sockets cannot be stored in a layer`, {
+        suggestions: ['Remove the socket from the tree (the process that owns it recreates it at run time)'],
+      })
+    default:
+      throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown} has an unknown file type (mode ${Number(st.mode).toString(8)})`)
+  }
+}
+
+/** Files of the invoking (non-root) user belong to root in the image, as in a rootless build. */
+function mapOwner(uid: number, gid: number, myUid: number, myGid: number): {uid: number; gid: number} {
+  if (myUid === 0) return {uid, gid}
+  return {uid: uid === myUid ? 0 : uid, gid: gid === myGid ? 0 : gid}
+}
+
+const clamp = (st: BigIntStats, epoch: number): number => {
+  const secs = Number(st.mtimeNs / 1_000_000_000n)
+  return Math.max(0, Math.min(secs, epoch))
+}
+
+function normalizeDestination(d: string): string {
+  if (!d.startsWith('/')) throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', `destination ${JSON.stringify(d)} must be an absolute path inside the image`)
+  const n = posix.normalize(d).replace(/^\/+/, '').replace(/\/+$/, '')
+  if (n.split('/').includes('..')) throw new SysbuildError('SYSBUILD_IMAGE_HOSTILE_PATH', `destination ${JSON.stringify(d)} leaves the image root`)
+  return n === '.' ? '' : n
+}
+
+/** Directories implied by deeper entries get 0755 root:root and the epoch. */
+function addParents(byName: Map<string, WalkedEntry>, epoch: number): void {
+  for (const name of [...byName.keys()]) {
+    const parts = name.split('/')
+    for (let i = 1; i < parts.length; i++) {
+      const p = parts.slice(0, i).join('/')
+      if (!byName.has(p)) byName.set(p, {name: p, type: 'directory', mode: 0o755, uid: 0, gid: 0, mtime: Math.max(0, epoch), size: 0})
+    }
+  }
+}
+
+/** Component-wise bytewise order; among siblings: the opaque marker, then whiteouts, then the rest. */
+export function sortEntries<T extends {name: string}>(entries: readonly T[]): T[] {
+  const keyed = entries.map((e) => ({e, k: sortKey(e.name)}))
+  keyed.sort((a, b) => Buffer.compare(a.k, b.k))
+  return keyed.map((x) => x.e)
+}
+
+function sortKey(name: string): Buffer {
+  const parts = name.split('/').map((c) => (c === '.wh..wh..opq' ? '\u0001' : c.startsWith('.wh.') ? '\u0002' : '\u0003') + c)
+  return Buffer.from(parts.join('\u0000'), 'utf8')
+}
+
+/** Second and later paths of a multiply-linked inode become hard-link entries to the first. */
+function resolveHardLinks(entries: WalkedEntry[]): WalkedEntry[] {
+  const first = new Map<string, string>()
+  return entries.map((e) => {
+    if (e.type !== 'file' || !e.inode || (e.nlink ?? 1) < 2) return e
+    const target = first.get(e.inode)
+    if (target === undefined) {
+      first.set(e.inode, e.name)
+      return e
+    }
+    const {source: _s, ...rest} = e
+    return {...rest, type: 'link', size: 0, linkname: target}
+  })
+}
+
+function fileError(e: NodeJS.ErrnoException, shown: string): SysbuildError {
+  if (e.code === 'ENOENT') return new SysbuildError('SYSBUILD_CORE_FILE_NOT_FOUND', `${shown}: no such file or directory`, {}, e)
+  if (e.code === 'ELOOP') return new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown}: too many levels of symbolic links (a symlink loop)`, {}, e)
+  if (e.code === 'EACCES' || e.code === 'EPERM') {
+    return new SysbuildError('SYSBUILD_CORE_FILE_UNREADABLE', `${shown}: permission denied`, {suggestions: ['Build as a user who can read every file of the tree (usually root)']}, e)
+  }
+  return new SysbuildError('SYSBUILD_CORE_FILE_UNREADABLE', `${shown}: ${e.message}`, {}, e)
+}
+export {fileError as walkFileError}

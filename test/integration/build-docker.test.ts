@@ -1,0 +1,111 @@
+/**
+ * docker-archive output → `docker load` in a real dockerd started here (private socket, no bridge, stopped by
+ * PID), then `docker run --network none`. Also `--load` through the API and a docker-daemon: base.
+ */
+import {describe, it, expect, beforeAll, afterAll} from 'vitest'
+import {spawn, execFileSync} from 'node:child_process'
+import {cp, mkdir, mkdtemp, readFile, rm, readdir, rmdir} from 'node:fs/promises'
+import {existsSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {buildImage} from '../../src/engine/index.js'
+import {hasTool} from '../image/kit.js'
+
+const EXAMPLE = resolve(import.meta.dirname, '../../examples/hello-world')
+const EPOCH = 1_700_000_000
+const ready = process.getuid?.() === 0 && hasTool('dockerd') && hasTool('docker') && existsSync('/bin/busybox')
+
+describe.skipIf(!ready)('docker-archive and --load into a real dockerd', () => {
+  let w: string
+  let sock: string
+  let pid: number | undefined
+  let cgroupsBefore: Set<string>
+  const docker = (...args: string[]): string =>
+    execFileSync('docker', args, {encoding: 'utf8', env: {...process.env, DOCKER_HOST: `unix://${sock}`}, timeout: 120_000})
+
+  beforeAll(async () => {
+    w = await mkdtemp(join(tmpdir(), 'sb-dockerd-'))
+    const d = join(w, 'dockerd')
+    await mkdir(d)
+    sock = join(d, 'docker.sock')
+    cgroupsBefore = new Set(await dockerCgroups())
+    const log = await import('node:fs').then((fs) => fs.openSync(join(d, 'log'), 'w'))
+    const child = spawn('dockerd', ['--data-root', join(d, 'data'), '--exec-root', join(d, 'exec'), '--pidfile', join(d, 'dockerd.pid'),
+      '-H', `unix://${sock}`, '--iptables=false', '--ip6tables=false', '--bridge=none'], {stdio: ['ignore', log, log], detached: true})
+    pid = child.pid
+    child.unref()
+    for (let i = 0; i < 120; i++) {
+      try {
+        docker('version')
+        return
+      } catch {
+        await sleep(250)
+      }
+    }
+    throw new Error(`dockerd did not start: ${await readFile(join(d, 'log'), 'utf8')}`)
+  })
+
+  afterAll(async () => {
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGTERM')
+      } catch {}
+      for (let i = 0; i < 80; i++) {
+        try {
+          process.kill(pid, 0)
+          await sleep(250)
+        } catch {
+          break
+        }
+      }
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {}
+    }
+    const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => w && m.startsWith(w))
+    for (const m of mounts.reverse()) {
+      try {
+        execFileSync('umount', [m])
+      } catch {}
+    }
+    for (const c of await dockerCgroups()) if (!cgroupsBefore.has(c)) await rmdir(c).catch(() => {})
+    await rm(w, {recursive: true, force: true})
+  })
+
+  it('loads the hello-world docker-archive with `docker load` and runs it with --network none', async () => {
+    const proj = join(w, 'hello-world')
+    await cp(EXAMPLE, proj, {recursive: true})
+    const archive = join(w, 'hello.tar')
+    const r = await buildImage({dir: proj, root: join(w, 'root'), epoch: EPOCH, outputs: [`docker-archive:${archive}`]})
+    expect(docker('load', '-i', archive)).toContain('Loaded image: hello-world:latest')
+    const inspect = JSON.parse(docker('image', 'inspect', 'hello-world:latest')) as [{RootFS: {Layers: string[]}; Config: {Labels: Record<string, string>}}]
+    expect(inspect[0].RootFS.Layers).toEqual(r.layers.map((l) => l.diffId))
+    expect(inspect[0].Config.Labels['atomic.type']).toBe('system')
+    expect(docker('run', '--rm', '--network', 'none', 'hello-world:latest', '/bin/busybox', 'sh', '-c', 'echo hello from $(/bin/busybox cat /exports/manifest.json | /bin/busybox grep -c RECEIVER) image')).toBe('hello from 1 image\n')
+    expect(docker('run', '--rm', '--network', 'none', 'hello-world:latest', '/bin/busybox', 'ls', '/usr/bin/run.sh')).toBe('/usr/bin/run.sh\n')
+  })
+
+  it('--load goes through the Docker API; a docker-daemon: base comes back untouched', async () => {
+    const proj = join(w, 'hello-load')
+    await cp(EXAMPLE, proj, {recursive: true})
+    const r = await buildImage({dir: proj, root: join(w, 'root2'), epoch: EPOCH, tag: 'sb-loaded/hello:v1', load: true, docker: {socketPath: sock}})
+    expect(r.outputs).toContainEqual({kind: 'docker-daemon', ref: 'sb-loaded/hello:v1'})
+    expect(docker('run', '--rm', '--network', 'none', 'sb-loaded/hello:v1', '/bin/busybox', 'echo', 'loaded')).toBe('loaded\n')
+    // Build on top of the daemon's image: its layers (saved uncompressed by docker) have the same diff_ids.
+    await mkdir(join(w, 'extra', 'etc'), {recursive: true})
+    const on = await buildImage({cwd: w, dir: w, from: 'docker-daemon:sb-loaded/hello:v1', rootfs: ['extra'], tag: 'on-daemon:1', root: join(w, 'root2'), epoch: EPOCH, lint: false, docker: {socketPath: sock}})
+    expect(on.layers.filter((l) => l.base).map((l) => l.diffId)).toEqual(r.layers.map((l) => l.diffId))
+    await expect(buildImage({cwd: w, dir: w, from: 'docker-daemon:not-there:1', rootfs: ['extra'], tag: 'x:1', root: join(w, 'root2'), lint: false, docker: {socketPath: sock}}))
+      .rejects.toMatchObject({code: 'SYSBUILD_IMAGE_NOT_FOUND'})
+  })
+})
+
+async function dockerCgroups(): Promise<string[]> {
+  const out: string[] = []
+  for (const c of await readdir('/sys/fs/cgroup').catch(() => [] as string[])) {
+    const p = join('/sys/fs/cgroup', c, 'docker')
+    if (existsSync(p)) out.push(p)
+  }
+  return out
+}

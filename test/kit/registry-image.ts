@@ -1,0 +1,80 @@
+/**
+ * Test images built with umoci (an independent tool) from a busybox-static rootfs, optionally with an extra
+ * layer of incompressible random bytes (for chunking and resume tests).
+ */
+import {spawnSync} from 'node:child_process'
+import {copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {randomBytes} from 'node:crypto'
+import {join} from 'node:path'
+
+export interface TestImage {
+  /** The OCI layout directory. */
+  readonly layout: string
+  readonly tag: string
+  /** Manifest digest (what index.json names for `tag`). */
+  readonly digest: string
+}
+
+export function run(cmd: string, args: readonly string[], opts: {input?: string; env?: NodeJS.ProcessEnv} = {}): string {
+  const r = spawnSync(cmd, args, {encoding: 'utf8', input: opts.input, env: opts.env ?? process.env, maxBuffer: 64 << 20})
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`)
+  return r.stdout
+}
+
+export interface TestImageOptions {
+  readonly tag?: string
+  /** Add a layer holding one file of this many random bytes. */
+  readonly randomBytes?: number
+  /** A text file that makes this image differ from others built the same way. */
+  readonly marker?: string
+}
+
+export function buildTestImage(dir: string, opts: TestImageOptions = {}): TestImage {
+  const tag = opts.tag ?? 'latest'
+  const layout = join(dir, 'oci')
+  const rootfs = join(dir, `rootfs-${tag}`)
+  mkdirSync(join(rootfs, 'bin'), {recursive: true})
+  mkdirSync(join(rootfs, 'etc'), {recursive: true})
+  copyFileSync('/bin/busybox', join(rootfs, 'bin', 'busybox'))
+  for (const tool of ['sh', 'ls', 'cat', 'echo', 'sleep']) symlinkSync('busybox', join(rootfs, 'bin', tool))
+  writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n')
+  if (opts.marker) writeFileSync(join(rootfs, 'etc', 'marker'), `${opts.marker}\n`)
+  const image = `${layout}:${tag}`
+  if (!safeExists(join(layout, 'oci-layout'))) run('umoci', ['init', '--layout', layout])
+  run('umoci', ['new', '--image', image])
+  run('umoci', ['insert', '--image', image, rootfs, '/'])
+  if (opts.randomBytes) {
+    const extra = join(dir, `random-${tag}`)
+    mkdirSync(join(extra, 'data'), {recursive: true})
+    writeFileSync(join(extra, 'data', 'random.bin'), randomBytes(opts.randomBytes))
+    run('umoci', ['insert', '--image', image, extra, '/'])
+  }
+  run('umoci', ['config', '--image', image, '--config.cmd=/bin/sh', '--config.cmd=-c', '--config.cmd=echo hello from sysbuild', '--os', 'linux', '--architecture', 'amd64'])
+  run('umoci', ['gc', '--layout', layout])
+  return {layout, tag, digest: layoutDigest(layout, tag)}
+}
+
+/** The manifest digest index.json names for `tag`. */
+export function layoutDigest(layout: string, tag: string): string {
+  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as {manifests: {digest: string; annotations?: Record<string, string>}[]}
+  const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag)
+  if (!entry) throw new Error(`no ${tag} in ${layout}`)
+  return entry.digest
+}
+
+function safeExists(p: string): boolean {
+  try {
+    readFileSync(p)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** `skopeo inspect` of a registry image (the independent oracle for what a registry holds). */
+export function skopeoInspect(ref: string, extra: readonly string[] = []): {Digest: string; Layers: string[]} {
+  return JSON.parse(run('skopeo', ['inspect', '--tls-verify=false', ...extra, `docker://${ref}`])) as {Digest: string; Layers: string[]}
+}
+
+/** The raw manifest bytes `skopeo inspect --raw` fetches. */
+export const skopeoRawManifest = (ref: string, extra: readonly string[] = []): string => run('skopeo', ['inspect', '--raw', '--tls-verify=false', ...extra, `docker://${ref}`])
