@@ -28,6 +28,7 @@ Nothing is changed on failure. --dry-run prints every file install would write, 
     'dry-run': Flags.boolean({description: 'Print every file and command; change nothing.'}),
     now: Flags.boolean({description: 'Start the container after installing it.'}),
     'legacy-fixups': Flags.boolean({default: true, allowNo: true, description: 'Convert pre-1.0 config.json fields (with a warning); --no-legacy-fixups refuses them.'}),
+    rootfs: Flags.string({description: "Use the image's filesystem already at PATH (shared by several containers) instead of extracting it; root.path points there."}),
   }
 
   async run(): Promise<InstallResult> {
@@ -41,6 +42,7 @@ Nothing is changed on failure. --dry-run prints every file install would write, 
       dryRun: flags['dry-run'],
       now: flags.now,
       legacyFixups: flags['legacy-fixups'],
+      ...(flags.rootfs === undefined ? {} : {rootfs: flags.rootfs}),
       ...(flags.root === undefined ? {} : {root: flags.root}),
       reporter: commandReporter(this),
     })

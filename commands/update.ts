@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from './_shared/base-command.js'
 import {commandReporter} from './_shared/engine-reporter.js'
-import {updateContainer, type UpdateResult} from '../src/engine/index.js'
+import {formatUpdateSummary, updateAll, updateContainer, type UpdateResult, type UpdateSummaryRow} from '../src/engine/index.js'
+import {SysbuildError} from '../src/core/index.js'
 import {parseSetValues} from '../src/exports/index.js'
 
 export default class Update extends BaseCommand {
@@ -12,10 +13,11 @@ export default class Update extends BaseCommand {
 "Latest version already installed." when neither the image nor a value changed.`
 
   static override args = {
-    name: Args.string({required: true, description: 'Container name.'}),
+    name: Args.string({description: 'Container name (or --all).'}),
   }
 
   static override flags = {
+    all: Flags.boolean({description: 'Update every installed container; print a SUMMARY table.'}),
     rebase: Flags.string({description: 'Switch to this image.'}),
     set: Flags.string({multiple: true, multipleNonGreedy: true, description: 'NAME=VALUE for a template variable (repeatable).'}),
     runtime: Flags.string({description: 'OCI runtime (default: the one recorded at install).'}),
@@ -23,10 +25,22 @@ export default class Update extends BaseCommand {
     'legacy-fixups': Flags.boolean({default: true, allowNo: true, description: 'Convert pre-1.0 config.json fields (with a warning).'}),
   }
 
-  async run(): Promise<UpdateResult> {
+  async run(): Promise<UpdateResult | UpdateSummaryRow[]> {
     const {args, flags} = await this.parse(Update)
+    const usage = (message: string): never => {
+      throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', message)
+    }
+    if (flags.all) {
+      if (args.name) usage("Incompatible options specified.  --all doesn't support a container name")
+      if (flags.rebase || (flags.set ?? []).length) usage("Incompatible options specified.  --all doesn't support --set or --rebase")
+      const rows = await updateAll({...(flags.root === undefined ? {} : {root: flags.root}), reporter: commandReporter(this)})
+      for (const line of formatUpdateSummary(rows)) this.say(line)
+      if (rows.some((r) => r.status === 'Failed')) process.exitCode = 1
+      return rows
+    }
+    if (!args.name) usage('Too few arguments.  Please specify the container')
     return updateContainer({
-      name: args.name,
+      name: args.name!,
       ...(flags.rebase === undefined ? {} : {rebase: flags.rebase}),
       set: parseSetValues(flags.set ?? []),
       ...(flags.runtime === undefined ? {} : {runtime: flags.runtime}),

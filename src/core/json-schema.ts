@@ -1,7 +1,8 @@
 /** JSON Schema validation (ajv) against the schemas that live in src/<domain>/schema/. */
 import {readFileSync} from 'node:fs'
-import {Ajv, type ValidateFunction, type ErrorObject} from 'ajv'
+import type {ValidateFunction, ErrorObject} from 'ajv'
 import {packagePath} from './package-root.js'
+import {compileSchema, loadPrecompiled} from './precompiled-schema.js'
 
 export interface SchemaProblem {
   /** JSON pointer of the offending value, '' for the document. */
@@ -11,14 +12,13 @@ export interface SchemaProblem {
 
 const compiled = new Map<string, ValidateFunction>()
 
-/** Compile (once) the schema `src/<domain>/schema/<name>.schema.json`. */
+/** Compile (once) the schema `src/<domain>/schema/<name>.schema.json`, or load it precompiled (precompiled-schema.ts). */
 export function schemaValidator(domain: string, name: string): ValidateFunction {
   const key = `${domain}/${name}`
   let v = compiled.get(key)
   if (!v) {
-    const schema = JSON.parse(readFileSync(packagePath('src', domain, 'schema', `${name}.schema.json`), 'utf8')) as object
-    const ajv = new Ajv({allErrors: true, strict: false, allowUnionTypes: true})
-    v = ajv.compile(schema)
+    const text = readFileSync(packagePath('src', domain, 'schema', `${name}.schema.json`), 'utf8')
+    v = loadPrecompiled(domain, name, text) ?? compileSchema(JSON.parse(text) as object)
     compiled.set(key, v)
   }
   return v

@@ -1,6 +1,5 @@
 /** The active deployment of a container: `<checkouts>/NAME` → `NAME.0|1`, and its info. */
 import {lstatSync, readlinkSync} from 'node:fs'
-import {basename} from 'node:path'
 import {SysbuildError} from '../core/index.js'
 import {readInfo, type Info} from './info-file.js'
 import {slotOf} from './names.js'
@@ -50,4 +49,3 @@ export async function readActive(paths: HostPaths, name: string): Promise<Active
   return {...link, name, info}
 }
 
-export const deploymentName = (dir: string): string => basename(dir)

@@ -1,5 +1,5 @@
 /** The Docker daemon as a base source (`docker-daemon:NAME[:TAG]`) and an output (`--load`), through dockerode. */
-import Docker from 'dockerode'
+import type Docker from 'dockerode'
 import type {Readable} from 'node:stream'
 import {SysbuildError} from '../core/index.js'
 
@@ -8,7 +8,11 @@ export interface DockerConnection {
   readonly socketPath?: string
 }
 
-const connect = (c: DockerConnection): Docker => (c.socketPath ? new Docker({socketPath: c.socketPath}) : new Docker())
+/** dockerode (and its ssh2/grpc dependencies) is loaded only when a daemon is really used: it costs ~0.3 s of start-up. */
+async function connect(c: DockerConnection): Promise<Docker> {
+  const {default: DockerClient} = await import('dockerode')
+  return c.socketPath ? new DockerClient({socketPath: c.socketPath}) : new DockerClient()
+}
 
 function daemonError(e: unknown, what: string): SysbuildError {
   const err = e as {statusCode?: number; code?: string; message?: string; json?: {message?: string}}
@@ -23,8 +27,8 @@ function daemonError(e: unknown, what: string): SysbuildError {
 
 /** `docker save NAME` as a stream (a docker-archive). */
 export async function savedImageStream(ref: string, c: DockerConnection = {}): Promise<Readable> {
-  const docker = connect(c)
   try {
+    const docker = await connect(c)
     await docker.getImage(ref).inspect()
     return (await docker.getImage(ref).get()) as unknown as Readable
   } catch (e) {
@@ -34,8 +38,8 @@ export async function savedImageStream(ref: string, c: DockerConnection = {}): P
 
 /** `docker load` of an archive stream; resolves when the daemon has finished. */
 export async function loadIntoDocker(archive: Readable, c: DockerConnection = {}): Promise<string[]> {
-  const docker = connect(c)
   try {
+    const docker = await connect(c)
     const res = (await docker.loadImage(archive, {quiet: true})) as unknown as Readable
     const events = await new Promise<{stream?: string; error?: string; errorDetail?: {message?: string}}[]>((resolve, reject) =>
       docker.modem.followProgress(res, (err: Error | null, out: unknown[]) => (err ? reject(err) : resolve(out as never))),

@@ -13,7 +13,7 @@ import type {Transaction} from './journal.js'
 import {listDir} from './fs-util.js'
 import {containerPaths, targetPath, tmpfilesCopyName, UNIT_DIR, unitCopyName, type HostPaths} from './paths.js'
 import type {ServiceManager} from './service-manager.js'
-import {recordTmpfilesDirs} from './tmpfiles-undo.js'
+import {recordTmpfilesCreations, type TmpfilesCreations} from './tmpfiles-undo.js'
 import {createFile, moveIntoPlace} from './tx-fs.js'
 
 /** Write config.json, info and the unit/tmpfiles copies into the staged deployment. */
@@ -24,7 +24,7 @@ export async function writeStagedFiles(plan: DeploymentPlan): Promise<void> {
   await writeFileAtomic(join(plan.staged, 'info'), renderInfo(plan.info))
   // noContainerService: only the host files matter; the rootfs goes (§9 step 17), except
   // /exports, which rollback needs to copy the host files again (D19).
-  if (!plan.hasService) {
+  if (!plan.hasService && plan.info.remote == null) {
     const rootfs = join(plan.staged, 'rootfs')
     for (const e of readdirSync(rootfs)) if (e !== 'exports') rmSync(join(rootfs, e), {recursive: true, force: true})
   }
@@ -55,13 +55,14 @@ export async function applyDeployment(t: Transaction, plan: DeploymentPlan, path
 export async function activateDeployment(t: Transaction, plan: DeploymentPlan, paths: HostPaths, sm: ServiceManager, info: Info): Promise<Info> {
   const cp = containerPaths(paths, plan.name)
   await t.step('daemon-reload', () => sm.run(sm.argv('daemon-reload')))
+  let made: TmpfilesCreations = {links: {}, linkParents: []}
   if (plan.tmpfiles !== undefined) {
-    await recordTmpfilesDirs(t, plan.tmpfiles, paths)
+    made = await recordTmpfilesCreations(t, plan.tmpfiles, paths)
     const undo = sm.argv('tmpfiles-remove', cp.tmpfiles)
     if (undo) await t.willUndo({op: 'exec', argv: undo})
     await t.step('tmpfiles-create', () => sm.run(sm.argv('tmpfiles-create', cp.tmpfiles)))
   }
-  let createdDirs = info.sysbuild?.['created-dirs'] ?? []
+  let createdDirs = [...(info.sysbuild?.['created-dirs'] ?? []), ...made.linkParents]
   if (plan.hasService) {
     const before = new Set(listDir(paths.unitDir))
     const undo = sm.argv('disable', plan.name)
@@ -71,7 +72,7 @@ export async function activateDeployment(t: Transaction, plan: DeploymentPlan, p
     for (const n of made) await t.willUndo({op: 'rmdir', path: join(paths.unitDir, n)})
     createdDirs = [...createdDirs, ...made.map((n) => join(UNIT_DIR, n))]
   }
-  const final: Info = {...info, sysbuild: {...info.sysbuild!, 'created-dirs': createdDirs}}
+  const final: Info = {...info, sysbuild: {...info.sysbuild!, 'created-dirs': createdDirs, 'created-links': made.links}}
   await writeInfo(plan.deployment, final)
   return final
 }

@@ -21,6 +21,8 @@ export interface ConfigInput {
   readonly runOnce?: boolean
   /** false: refuse pre-1.0 shapes instead of converting them (--no-legacy-fixups). */
   readonly legacyFixups?: boolean
+  /** --rootfs: root.path becomes this path (§9 step 11) and is not checked against `rootfs`. */
+  readonly remoteRootfs?: string
 }
 
 export interface DeploymentConfig {
@@ -68,19 +70,23 @@ export function renderDeploymentConfig(input: ConfigInput): DeploymentConfig {
     warnings.push(...fixed.warnings.map((w) => `config.json: ${w}`))
     text = `${JSON.stringify(config, null, 4)}\n`
   }
-  if (!input.runOnce) checkSystemConfig(config)
+  if (input.remoteRootfs !== undefined) {
+    config = {...config, root: {...((config.root ?? {}) as object), path: input.remoteRootfs}}
+    text = `${JSON.stringify(config, null, 4)}\n`
+  }
+  if (!input.runOnce) checkSystemConfig(config, input.remoteRootfs !== undefined)
   return {text, config, source, warnings}
 }
 
 /** atomic's `_check_oci_configuration_file` (§7.1). */
-export function checkSystemConfig(config: Record<string, unknown>): void {
+export function checkSystemConfig(config: Record<string, unknown>, remote = false): void {
   const root = (config.root ?? {}) as {readonly?: unknown; path?: unknown}
   if (root.readonly !== true) {
     throw new SysbuildError('SYSBUILD_ENGINE_INVALID_CONFIG', 'Invalid configuration file.  Only readonly images are supported', {
       suggestions: ['Set "root": {"path": "rootfs", "readonly": true}; keep writable state in bind mounts'],
     })
   }
-  if (root.path !== 'rootfs') {
+  if (root.path !== 'rootfs' && !remote) {
     throw new SysbuildError('SYSBUILD_ENGINE_INVALID_CONFIG', "Invalid configuration file.  Path must be 'rootfs'", {
       suggestions: ['Set "root": {"path": "rootfs", "readonly": true}'],
     })

@@ -4,7 +4,8 @@
  * deployments, values resolved, config/unit/tmpfiles rendered and checked, host files
  * planned, the info file composed.
  */
-import {existsSync, mkdirSync, rmSync} from 'node:fs'
+import {existsSync, lstatSync, mkdirSync, rmSync, symlinkSync} from 'node:fs'
+import {SysbuildError} from '../core/index.js'
 import {join} from 'node:path'
 import {randomBytes} from 'node:crypto'
 import {renderTemplate, templateVariables, type ValueSource} from '../exports/index.js'
@@ -38,6 +39,8 @@ export interface PlanInput {
   readonly previous?: Info
   readonly legacyFixups?: boolean
   readonly runOnce?: boolean
+  /** --rootfs: the image's filesystem already lives at this target path; nothing is extracted. */
+  readonly remoteRootfs?: string
 }
 
 export interface DeploymentPlan {
@@ -73,8 +76,21 @@ export async function planDeployment(input: PlanInput): Promise<DeploymentPlan> 
   const staged = join(input.stagingRoot, `${name}.${slot}-${randomBytes(4).toString('hex')}`)
   mkdirSync(staged, {mode: 0o755})
   try {
-    const rootfs = await stageRootfs(image, input.layerCache, join(staged, 'rootfs'))
-    const exports = readImageExports(join(staged, 'rootfs'), image.reference)
+    let rootfs: StagedRootfs
+    let exports: ImageExports
+    if (input.remoteRootfs !== undefined) {
+      // atomic's --rootfs: `rootfs` is a link to the shared tree; its /exports are read there.
+      const real = input.paths.real(input.remoteRootfs)
+      if (!lstatSync(real, {throwIfNoEntry: false})?.isDirectory()) {
+        throw new SysbuildError('SYSBUILD_CORE_FILE_NOT_FOUND', `--rootfs ${input.remoteRootfs}: no such directory`, {file: real})
+      }
+      symlinkSync(input.remoteRootfs, join(staged, 'rootfs'))
+      rootfs = {layers: [], extracted: 0, checkout: {linked: 0, copied: 0, dirs: 0, whiteouts: 0}}
+      exports = readImageExports(real, image.reference)
+    } else {
+      rootfs = await stageRootfs(image, input.layerCache, join(staged, 'rootfs'))
+      exports = readImageExports(join(staged, 'rootfs'), image.reference)
+    }
     return composePlan(input, staged, rootfs, exports, cp.deployment(slot), cp.deploymentTarget(slot))
   } catch (e) {
     rmSync(staged, {recursive: true, force: true})
@@ -119,6 +135,7 @@ function composePlan(input: PlanInput, staged: string, rootfs: StagedRootfs, exp
     destdir,
     runOnce: input.runOnce ?? false,
     legacyFixups: input.legacyFixups ?? true,
+    ...(input.remoteRootfs === undefined ? {} : {remoteRootfs: input.remoteRootfs}),
   })
   warnings.push(...config.warnings)
   const unit = hasService ? renderTemplate(unitTemplate, v.values, 'exports/service.template') : undefined
@@ -149,7 +166,7 @@ function composePlan(input: PlanInput, staged: string, rootfs: StagedRootfs, exp
     'rename-installed-files': hostFiles.renamed,
     'rpm-installed': null,
     'system-package': 'no',
-    remote: null,
+    remote: input.remoteRootfs ?? null,
     'use-links': exports.manifest.useLinks ?? true,
     runtime: input.runtime.path,
     sysbuild: {format: 1, sources: v.sources, 'created-dirs': [], tmpfiles: tmpfiles !== '', layers: rootfs.layers},

@@ -2,8 +2,9 @@
  * Find the image an install or update names, and describe it as the engine needs it:
  * reference, manifest digest (the image id), config, labels and re-openable layers.
  *
- * Accepted: `oci-layout:DIR[:TAG]` (an OCI image layout on disk) and names in the local
- * store (`hello-world`, `hello-world:1`, `localhost/x:y`; a missing tag means `latest`).
+ * Accepted: `oci-layout:DIR[:TAG]` (an OCI image layout on disk), names in the local
+ * store (`hello-world`, `hello-world:1`; a missing tag means `latest`), and registry
+ * references, pulled into the local store when it does not have them yet.
  */
 import {resolve} from 'node:path'
 import {SysbuildError} from '../core/index.js'
@@ -11,8 +12,10 @@ import {
   isIndexMediaType, isManifestMediaType, layerCompression, openLayout, parseDigest, type Descriptor, type Digest,
   type ImageConfig, type ImageIndex, type ImageManifest, type ImageStore,
 } from '../image/index.js'
+import {keychain, pullImage} from '../registry/index.js'
 import type {CachedLayerSource} from './layers/layer-cache.js'
-import {openLocalStore} from './store-path.js'
+import {hasRegistryComponent} from './names.js'
+import {imageStoreDir, openLocalStore} from './store-path.js'
 
 export interface ResolvedImage {
   /** The reference as the user gave it (IMAGE_NAME; `oci-layout:` paths made absolute). */
@@ -25,7 +28,7 @@ export interface ResolvedImage {
   /** Layers, lowest first. */
   readonly layers: readonly CachedLayerSource[]
   /** Where the image was found. */
-  readonly source: 'oci-layout' | 'local-store'
+  readonly source: 'oci-layout' | 'local-store' | 'registry'
 }
 
 export interface ResolveImageOptions {
@@ -54,10 +57,33 @@ export async function resolveImage(reference: string, opts: ResolveImageOptions 
     if (!desc) throw notFound(reference, tag === undefined ? ` (give a tag: ${OCI_LAYOUT}${dir}:TAG)` : '')
     return describeImage(store, desc, `${OCI_LAYOUT}${dir}${hasTag ? `:${tag}` : ''}`, 'oci-layout')
   }
-  const store = await openLocalStore({root: opts.root})
-  const desc = (await findInStore(store, reference)) ?? undefined
-  if (!desc) throw notFound(reference)
-  return describeImage(store, desc, reference, 'local-store')
+  const remote = registryReference(reference)
+  // Looking an image up never creates the store; pulling does.
+  const existing = await openLayout(imageStoreDir({root: opts.root})).catch((e: unknown) => {
+    if (e instanceof SysbuildError && e.code === 'SYSBUILD_IMAGE_NOT_FOUND') return undefined
+    throw e
+  })
+  const desc = existing && (await findInStore(existing, remote?.name ?? reference))
+  if (existing && desc) return describeImage(existing, desc, reference, 'local-store')
+  if (!remote) throw notFound(reference)
+  const store = existing ?? (await openLocalStore({root: opts.root}))
+  // atomic pulled into local storage first (§9 step 4); so does sysbuild.
+  const pulled = await pullImage(remote.name, store, {...(remote.plainHttp ? {plainHttp: true} : {}), credentials: keychain()})
+  const stored = await store.resolve(pulled.reference)
+  if (!stored) throw notFound(reference)
+  return describeImage(store, stored, reference, 'registry')
+}
+
+/**
+ * A reference to pull when the store does not have it: atomic's spellings (`oci:` and
+ * `https:` = registry, `http:` = plain-HTTP registry), `docker://`, or a name whose first
+ * component is a registry (Docker's rule: has `.` or `:`, or is localhost).
+ */
+export function registryReference(reference: string): {name: string; plainHttp: boolean} | undefined {
+  const m = /^(oci|https?|docker):(\/\/)?(.*)$/.exec(reference)
+  if (m && m[1] !== 'docker') return {name: m[3]!, plainHttp: m[1] === 'http'}
+  if (m && m[2]) return {name: m[3]!, plainHttp: false}
+  return hasRegistryComponent(reference) ? {name: reference, plainHttp: false} : undefined
 }
 
 /** A name in the local store: exact, else with `:latest`, else a manifest digest. */

@@ -5,6 +5,7 @@ export type {BuildRequest} from './build-plan.js'
 export type {RegistryBaseResolver} from './build-base.js'
 export type {OutputResult} from './build-output.js'
 export {saveImage, type SaveOptions, type SaveResult} from './build-save.js'
+export {lintTargets, type LintTargetsOptions} from './lint-targets.js'
 export {parseImageName, parseBaseSpec, parseOutputSpec, type ImageName, type BaseSpec, type OutputSpec} from './build-reference.js'
 // install/run engine
 export {installContainer, type InstallOptions, type InstallResult, type EngineOptions} from './install.js'
@@ -21,3 +22,4 @@ export {listContainers, formatContainerTable, CONTAINER_FILTER_KEYS, type Contai
 export {runInContainer, type RunOptions, type RunResult} from './run-command.js'
 export {containerLogs, type LogsOptions, type LogSource} from './logs.js'
 export {listImages, removeImage, pruneStore, type ImageEntry, type RemoveImageOptions, type PruneOptions, type PruneResult} from './images.js'
+export {updateAll, formatUpdateSummary, type UpdateSummaryRow, type UpdateStatus} from './update-all.js'

@@ -44,6 +44,8 @@ export interface InstallOptions extends EngineOptions {
   /** Start the container after installing it. */
   readonly now?: boolean
   readonly legacyFixups?: boolean
+  /** --rootfs: use the image filesystem already at this (target) path instead of extracting the image. */
+  readonly rootfs?: string
 }
 
 export type InstallResult =
@@ -61,7 +63,11 @@ export async function installContainer(opts: InstallOptions): Promise<InstallRes
   const image = await resolveImage(opts.image, {root: opts.root})
   const name = validateContainerName(opts.name ?? defaultContainerName(image.reference))
   const systemdCgroup = useSystemdCgroup(runtime, opts.systemdCgroup ?? 'auto', paths.root === undefined && systemdIsRunning())
-  const common = {paths, name, image, set: opts.set ?? {}, runtime, sysbuildPath: sysbuildExecutable(opts), capabilities: readCapabilityInfo(), ...(opts.legacyFixups === undefined ? {} : {legacyFixups: opts.legacyFixups})}
+  const common = {
+    paths, name, image, set: opts.set ?? {}, runtime, sysbuildPath: sysbuildExecutable(opts), capabilities: readCapabilityInfo(),
+    ...(opts.legacyFixups === undefined ? {} : {legacyFixups: opts.legacyFixups}),
+    ...(opts.rootfs === undefined ? {} : {remoteRootfs: opts.rootfs}),
+  }
 
   if (image.labels['atomic.run'] === 'once') {
     return {status: 'ran-once', name, ...(await runOnce({...common, systemdCgroup: false, reporter, dryRun: opts.dryRun ?? false}))}

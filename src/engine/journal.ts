@@ -24,6 +24,8 @@ export type Undo =
   | {readonly op: 'rename'; readonly from: string; readonly to: string}
   /** Point a symlink back at `target` (null: remove it). */
   | {readonly op: 'symlink'; readonly path: string; readonly target: string | null}
+  /** Put back the earlier content of a small file we rewrote (an info file). */
+  | {readonly op: 'restore'; readonly path: string; readonly content: string}
   /** Run a command (systemctl disable, systemd-tmpfiles --remove, ...). */
   | {readonly op: 'exec'; readonly argv: readonly string[]}
 
@@ -172,6 +174,9 @@ async function undoOne(r: Undo): Promise<void> {
         unlinkSync(r.path)
       }
       if (r.target !== null) symlinkSync(r.target, r.path)
+      return
+    case 'restore':
+      await writeFileAtomic(r.path, r.content)
       return
     case 'exec': {
       const [cmd, ...args] = r.argv

@@ -47,7 +47,8 @@ export function describePlan(plan: DeploymentPlan, paths: HostPaths, sm: Service
   const d = plan.destdir
   const files: PreviewFile[] = []
   const c = plan.rootfs.checkout
-  files.push({path: `${d}/rootfs`, kind: 'rootfs', summary: plan.hasService ? `${c.linked + c.copied} files and ${c.dirs} directories from ${plan.rootfs.layers.length} layer(s) of ${plan.image.reference}` : 'removed after the host files are copied (noContainerService)'})
+  if (plan.info.remote) files.push({path: `${d}/rootfs`, kind: 'symlink', target: plan.info.remote})
+  else files.push({path: `${d}/rootfs`, kind: 'rootfs', summary: plan.hasService ? `${c.linked + c.copied} files and ${c.dirs} directories from ${plan.rootfs.layers.length} layer(s) of ${plan.image.reference}` : 'removed after the host files are copied (noContainerService)'})
   files.push({path: `${d}/config.json`, kind: 'file', content: plan.config.text})
   if (plan.unit !== undefined) {
     files.push({path: join(d, unitCopyName(plan.name)), kind: 'file', content: plan.unit})

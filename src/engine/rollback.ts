@@ -68,7 +68,7 @@ export async function rollbackLocked(opts: RollbackOptions & {readonly reporter:
     throw new SysbuildError('SYSBUILD_ENGINE_NO_ROLLBACK', `Error: Cannot find systemd service file for previous version. The previous checkout at ${destdir} may be corrupted.`)
   }
   reporter.line(`Rolling back container ${name} to the checkout at ${destdir}`)
-  const exportsOf = readImageExports(join(dir, 'rootfs'), info.image)
+  const exportsOf = readImageExports(info.remote ? paths.real(info.remote) : join(dir, 'rootfs'), info.image)
   const hostFiles = planHostFiles({
     hostfs: exportsOf.hostfs,
     renameFiles: exportsOf.manifest.renameFiles ?? {},

@@ -4,16 +4,17 @@
  * host files go; the target's unit, conf and host files come; the link flips. All of it
  * inside the caller's transaction, so a failure restores the old deployment.
  */
+import {join} from 'node:path'
 import type {ActiveDeployment} from './active.js'
 import {present} from './fs-util.js'
 import {applyHostFiles, removeHostFiles, type HostFilesPlan} from './host-files.js'
-import {writeInfo, type Info} from './info-file.js'
+import {INFO_FILE, renderInfo, type Info} from './info-file.js'
 import type {Transaction} from './journal.js'
 import {containerPaths, targetPath, UNIT_DIR, type HostPaths, type Slot} from './paths.js'
 import type {Reporter} from './reporter.js'
 import type {ServiceManager} from './service-manager.js'
-import {recordTmpfilesDirs} from './tmpfiles-undo.js'
-import {createFile, pointLink, removeAtCommit} from './tx-fs.js'
+import {recordTmpfilesCreations, removeTmpfilesLinks, type TmpfilesCreations} from './tmpfiles-undo.js'
+import {createFile, pointLink, removeAtCommit, rewriteFile} from './tx-fs.js'
 
 export interface SwitchTarget {
   readonly slot: Slot
@@ -48,11 +49,12 @@ export async function switchDeployment(
   await t.step('old-files', async () => {
     await removeAtCommit(t, cp.unit)
     await removeAtCommit(t, cp.tmpfiles)
+    await removeTmpfilesLinks(t, oldInfo.sysbuild?.['created-links'] ?? {}, paths, reporter)
   })
-  // Directories the old deployment made for its unit (*.wants) stay in use by the target.
-  const unitDirs = (oldInfo.sysbuild?.['created-dirs'] ?? []).filter((d) => d.startsWith(`${UNIT_DIR}/`) || d === UNIT_DIR)
-  const otherDirs = (oldInfo.sysbuild?.['created-dirs'] ?? []).filter((d) => !unitDirs.includes(d))
-  await t.step('old-host-files', () => removeHostFiles(t, oldInfo['installed-files-checksum'] ?? {}, otherDirs, paths, reporter))
+  // Directories sysbuild made that are still needed stay recorded: they go when the last user goes.
+  const oldDirs = oldInfo.sysbuild?.['created-dirs'] ?? []
+  const unitDirs = oldDirs.filter((d) => d.startsWith(`${UNIT_DIR}/`) || d === UNIT_DIR)
+  await t.step('old-host-files', () => removeHostFiles(t, oldInfo['installed-files-checksum'] ?? {}, oldDirs.filter((d) => !unitDirs.includes(d)), paths, reporter))
   if (target.prepare) await t.step('deployment', () => target.prepare!(t))
   const host = await t.step('host-files', () => applyHostFiles(t, target.hostFiles, paths))
   const made: string[] = []
@@ -64,18 +66,21 @@ export async function switchDeployment(
     'installed-files-checksum': host.checksums,
     sysbuild: {
       ...(target.info.sysbuild ?? {format: 1, sources: {}}),
-      'created-dirs': [...new Set([...host.createdDirs, ...made.map((d) => targetPath(paths, d)), ...unitDirs])],
+      'created-dirs': [...new Set([...oldDirs.filter((d) => present(paths.real(d))), ...host.createdDirs, ...made.map((d) => targetPath(paths, d))])],
       tmpfiles: target.tmpfiles !== undefined,
     },
   }
-  await t.step('info', () => writeInfo(target.dir, info))
   await t.step('link', () => pointLink(t, cp.link, target.destdir))
   await t.step('daemon-reload', () => sm.run(sm.argv('daemon-reload')))
+  let created: TmpfilesCreations = {links: {}, linkParents: []}
   if (target.tmpfiles !== undefined) {
-    await recordTmpfilesDirs(t, target.tmpfiles, paths)
+    created = await recordTmpfilesCreations(t, target.tmpfiles, paths)
     const undo = sm.argv('tmpfiles-remove', cp.tmpfiles)
     if (undo) await t.willUndo({op: 'exec', argv: undo})
     await t.step('tmpfiles-create', () => sm.run(sm.argv('tmpfiles-create', cp.tmpfiles)))
   }
-  return info
+  const dirs = [...new Set([...(info.sysbuild?.['created-dirs'] ?? []), ...created.linkParents])]
+  const final: Info = {...info, sysbuild: {...info.sysbuild!, 'created-dirs': dirs, 'created-links': created.links}}
+  await t.step('info', () => rewriteFile(t, join(target.dir, INFO_FILE), renderInfo(final)))
+  return final
 }

@@ -3,7 +3,8 @@
  * before it acts. Deletions move the victim aside in its own directory (same
  * filesystem, so a rename) and remove it at commit.
  */
-import {chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, renameSync, symlinkSync, writeSync} from 'node:fs'
+import {chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, symlinkSync, writeSync} from 'node:fs'
+import {writeFileAtomic} from '../core/index.js'
 import {basename, dirname, join} from 'node:path'
 import {randomBytes} from 'node:crypto'
 import {sha256Hex, type Transaction} from './journal.js'
@@ -88,4 +89,16 @@ export async function pointLink(t: Transaction, link: string, target: string): P
   const tmp = join(dirname(link), `.${basename(link)}.tmp-${randomBytes(4).toString('hex')}`)
   symlinkSync(target, tmp)
   renameSync(tmp, link)
+}
+
+/** Replace a small text file; undo writes the old content back (or removes a new file). */
+export async function rewriteFile(t: Transaction, path: string, data: string): Promise<void> {
+  let old: string | undefined
+  try {
+    old = readFileSync(path, 'utf8')
+  } catch {
+    old = undefined
+  }
+  await t.willUndo(old === undefined ? {op: 'unlink', path, sha256: sha256Hex(data)} : {op: 'restore', path, content: old})
+  await writeFileAtomic(path, data)
 }

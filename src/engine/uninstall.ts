@@ -4,7 +4,7 @@
  * the image stays in the store. Every partial state is accepted (missing info, dangling
  * link, a lone NAME.0). Removals happen at commit, so a failure changes nothing.
  */
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {present, rmdirIfEmpty} from './fs-util.js'
 import {SysbuildError} from '../core/index.js'
 import {activeLink} from './active.js'
@@ -21,6 +21,7 @@ import {startContainer, stopRunc} from './runner.js'
 import {isServiceRunning} from './container-state.js'
 import {serviceManager} from './service-manager.js'
 import {removeAtCommit} from './tx-fs.js'
+import {removeTmpfilesLinks} from './tmpfiles-undo.js'
 
 export interface UninstallOptions extends EngineOptions {
   readonly name: string
@@ -82,6 +83,7 @@ export async function uninstallContainer(opts: UninstallOptions): Promise<Uninst
         await t.step('tmpfiles-remove', () => sm.run(sm.argv('tmpfiles-remove', cp.tmpfiles), {tolerate: true}))
         await t.step('tmpfiles', () => removeAtCommit(t, cp.tmpfiles))
       }
+      if (info?.sysbuild?.['created-links']) await t.step('tmpfiles-links', () => removeTmpfilesLinks(t, info.sysbuild!['created-links']!, paths, reporter))
       const kept = info
         ? await t.step('host-files', () => removeHostFiles(t, info['installed-files-checksum'] ?? {}, info.sysbuild?.['created-dirs'] ?? [], paths, reporter))
         : []
@@ -101,15 +103,4 @@ export async function uninstallContainer(opts: UninstallOptions): Promise<Uninst
       for (const d of [paths.runcRoot, paths.runDir]) if (d) rmdirIfEmpty(d)
     })
   })
-}
-
-/** Names with anything installed under the checkout root (for listings and tests). */
-export function installedNames(checkouts: string): string[] {
-  if (!existsSync(checkouts)) return []
-  const names = new Set<string>()
-  for (const e of readdirSync(checkouts)) {
-    if (e.startsWith('.')) continue
-    names.add(e.replace(/\.[01]$/, ''))
-  }
-  return [...names].sort()
 }

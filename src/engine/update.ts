@@ -70,6 +70,7 @@ export async function updateContainer(opts: UpdateOptions): Promise<UpdateResult
       return {status: 'up-to-date', name}
     }
     const runtime = await probeRuntime(resolveRuntimePath({flag: opts.runtime, fromInfo: info.runtime}))
+    if (info.remote) reporter.line('Updating a container with a remote rootfs. Only changes to config will be applied.')
     const slot = otherSlot(current.slot)
     const cp = containerPaths(paths, name)
     const plan = await planDeployment({
@@ -85,6 +86,7 @@ export async function updateContainer(opts: UpdateOptions): Promise<UpdateResult
       layerCache: paths.layers,
       stagingRoot: paths.staging,
       previous: info,
+      ...(info.remote ? {remoteRootfs: info.remote} : {}),
       ...(opts.legacyFixups === undefined ? {} : {legacyFixups: opts.legacyFixups}),
     })
     try {

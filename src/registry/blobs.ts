@@ -2,7 +2,7 @@
  * Blob reads and existence checks: `HEAD` (does the repository have it?), a `GET` stream that resumes with a
  * `Range` request when the connection breaks mid-blob, and cross-repository mounts.
  */
-import {PassThrough, type Readable} from 'node:stream'
+import {Readable} from 'node:stream'
 import {RegistryError, isTransientNetworkError} from './errors.js'
 import {wait} from './http/retry.js'
 import type {HttpResponse} from './http/transport.js'
@@ -56,59 +56,70 @@ export async function mountBlob(repo: Repository, digest: string, from: string):
  * (a registry answering 200 instead of 206 has the first N bytes skipped). The caller verifies the digest.
  */
 export function openRemoteBlob(repo: Repository, desc: Pick<Descriptor, 'digest' | 'size'>, onBytes?: (n: number) => void): Readable {
-  const out = new PassThrough({highWaterMark: 1 << 20})
   const what = `pull blob ${desc.digest} from ${repo.display}`
   const retry = repo.client.retry
-  const run = async (): Promise<void> => {
-    let offset = 0
-    for (let attempt = 1; ; attempt++) {
-      const res = await repo.client.request({
-        method: 'GET',
-        target: apiPath(repo, `blobs/${desc.digest}`),
-        headers: offset > 0 ? {range: `bytes=${offset}-`} : {},
-        scopes: repo.pull,
-        repository: repo.name,
-        ok: offset > 0 ? [200, 206] : [200],
-        what,
-      })
-      let skip = res.status === 200 ? offset : 0
-      try {
-        for await (const chunk of res.body) {
-          let b = chunk as Buffer
-          if (skip > 0) {
-            const n = Math.min(skip, b.length)
-            skip -= n
-            b = b.subarray(n)
-            if (b.length === 0) continue
-          }
-          offset += b.length
-          onBytes?.(b.length)
-          if (!out.write(b)) await drained(out)
-          if (out.destroyed) return
-        }
-        out.end()
-        return
-      } catch (e) {
-        if (out.destroyed) return
-        if (!isTransientNetworkError(e)) throw e
-        if (attempt >= retry.attempts || offset >= desc.size) {
-          throw new RegistryError('SYSBUILD_REGISTRY_UNAVAILABLE', `${what}: the connection kept breaking (${offset} of ${desc.size} bytes received)`, undefined, [], {}, e)
-        }
-        await wait(retry.delay(attempt))
-      }
+  let body: Readable | undefined
+  let offset = 0
+  let attempt = 0
+  // Chunks flow from the response straight into this stream ('data' events, paused while it is full): no
+  // re-buffering, and a new response can take over after a break without the reader noticing.
+  const out = new Readable({
+    highWaterMark: 1 << 20,
+    read() {
+      body?.resume()
+    },
+    destroy(err, cb) {
+      body?.destroy()
+      cb(err)
+    },
+  })
+  const broken = (e: unknown): void => {
+    body = undefined
+    if (out.destroyed) return
+    if (!isTransientNetworkError(e)) {
+      out.destroy(e instanceof Error ? e : new Error(String(e)))
+      return
     }
+    if (attempt >= retry.attempts) {
+      out.destroy(new RegistryError('SYSBUILD_REGISTRY_UNAVAILABLE', `${what}: the connection kept breaking (${offset} of ${desc.size} bytes received)`, undefined, [], {}, e))
+      return
+    }
+    wait(retry.delay(attempt)).then(connect).catch((err: unknown) => out.destroy(err as Error))
   }
-  void run().catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))))
+  const connect = async (): Promise<void> => {
+    attempt++
+    const res = await repo.client.request({
+      method: 'GET',
+      target: apiPath(repo, `blobs/${desc.digest}`),
+      headers: offset > 0 ? {range: `bytes=${offset}-`} : {},
+      scopes: repo.pull,
+      repository: repo.name,
+      ok: offset > 0 ? [200, 206] : [200],
+      what,
+    })
+    if (out.destroyed) return res.discard()
+    let skip = res.status === 200 ? offset : 0
+    const current = res.body
+    body = current
+    current.on('data', (chunk: Buffer) => {
+      let b = chunk
+      if (skip > 0) {
+        const n = Math.min(skip, b.length)
+        skip -= n
+        b = b.subarray(n)
+        if (b.length === 0) return
+      }
+      offset += b.length
+      onBytes?.(b.length)
+      if (!out.push(b)) current.pause()
+    })
+    current.once('error', broken)
+    current.once('end', () => {
+      // a response that ended short without an error (no Content-Length) is a break too
+      if (offset < desc.size) broken(Object.assign(new Error('response ended early'), {code: 'UND_ERR_SOCKET'}))
+      else out.push(null)
+    })
+  }
+  connect().catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))))
   return out
 }
-
-const drained = (s: PassThrough): Promise<void> =>
-  new Promise((resolve) => {
-    const done = () => {
-      s.off('drain', done)
-      s.off('close', done)
-      resolve()
-    }
-    s.once('drain', done)
-    s.once('close', done)
-  })

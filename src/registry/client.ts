@@ -6,7 +6,7 @@
  */
 import {isSysbuildError} from '../core/index.js'
 import {AuthSession} from './auth/session.js'
-import {parseChallenges} from './auth/challenge.js'
+import {findChallenge, parseChallenges, type Challenge} from './auth/challenge.js'
 import {anonymous, type CredentialResolver} from './credentials/types.js'
 import {RegistryError, isTransientNetworkError, networkCode, networkError, registryErrorFor} from './errors.js'
 import {isRetryableStatus, retryPolicy, wait, type RetryOptions, type RetryPolicy} from './http/retry.js'
@@ -81,7 +81,7 @@ export class RegistryClient {
           continue
         }
         this.pinged = undefined
-        throw networkError(this.registry, what, e)
+        throw networkError(this.registry, '', e)
       }
       if (res.status === 200) return res.discard()
       if (res.status === 401) {
@@ -98,7 +98,13 @@ export class RegistryClient {
         await res.discard()
         throw new RegistryError('SYSBUILD_REGISTRY_PROTOCOL', `${what}: ${this.baseUrl.origin}/v2/ answered 404; this is not an OCI registry`, 404)
       }
-      throw registryErrorFor(what, res.status, await res.text(64 * 1024))
+      const body = await res.text(64 * 1024)
+      if (res.status === 400 && /https/i.test(body) && this.baseUrl.protocol === 'http:') {
+        throw new RegistryError('SYSBUILD_REGISTRY_UNREACHABLE', `${what}: ${this.registry} speaks HTTPS, not plain HTTP`, 400, [], {
+          suggestions: ['Use --no-plain-http (and --tls-verify=false for a self-signed certificate)'],
+        })
+      }
+      throw registryErrorFor(what, res.status, body)
     }
   }
 
@@ -160,7 +166,7 @@ export class RegistryClient {
         const challenges = parseChallenges(res.headerAll('www-authenticate'))
         await res.discard()
         if (await this.auth.unauthorized(challenges, req.scopes)) continue
-        throw await this.unauthorizedError(req)
+        throw await this.unauthorizedError(req, challenges)
       }
       if (req.ok.includes(res.status)) return res
       if (retries && isRetryableStatus(res.status) && attempt < this.retry.attempts) {
@@ -170,8 +176,9 @@ export class RegistryClient {
         continue
       }
       if (res.status === 401) {
+        const challenges = parseChallenges(res.headerAll('www-authenticate'))
         await res.discard()
-        throw await this.unauthorizedError(req)
+        throw await this.unauthorizedError(req, challenges)
       }
       throw registryErrorFor(req.what, res.status, await res.text(64 * 1024), [], res.header('retry-after'))
     }
@@ -185,8 +192,16 @@ export class RegistryClient {
     }, e)
   }
 
-  private async unauthorizedError(req: RegistryRequest): Promise<RegistryError> {
+  private async unauthorizedError(req: RegistryRequest, challenges: readonly Challenge[]): Promise<RegistryError> {
     const cred = await this.auth.credential(req.repository)
+    const bearer = findChallenge(challenges, 'bearer')
+    if (cred && bearer?.params.error === 'insufficient_scope') {
+      // the credentials are fine (a token was issued) but do not grant this access
+      const scope = bearer.params.scope ?? req.scopes.join(' ')
+      return new RegistryError('SYSBUILD_REGISTRY_DENIED', `${req.what}: access denied${cred.username ? ` for ${cred.username}` : ''} (${scope})`, 401, [], {
+        suggestions: ['Check that the account may access this repository (and push to it, when pushing)'],
+      })
+    }
     const why = cred ? `the registry refused the credentials${cred.username ? ` of ${cred.username}` : ''}` : 'authentication required'
     return new RegistryError('SYSBUILD_REGISTRY_UNAUTHORIZED', `${req.what}: ${why}`, 401, [], {
       suggestions: cred ? [`Check the credentials, then run \`sysbuild login ${this.registry}\` again`] : [`Log in with \`sysbuild login ${this.registry}\`, or pass --creds USER:PASSWORD`],

@@ -108,13 +108,14 @@ export const isTransientNetworkError = (e: unknown): boolean => {
 export function networkError(registry: string, what: string, e: unknown): RegistryError {
   const c = networkCode(e) ?? 'unknown'
   const detail = (e as Error)?.message ?? String(e)
+  const prefix = what ? `${what}: ` : ''
   if (TLS.test(c) || /certificate|ssl|tls|wrong version number/i.test(detail)) {
-    return new RegistryError('SYSBUILD_REGISTRY_UNREACHABLE', `${what}: TLS handshake with ${registry} failed (${c}: ${detail})`, undefined, [], {
+    return new RegistryError('SYSBUILD_REGISTRY_UNREACHABLE', `${prefix}TLS handshake with ${registry} failed (${c}: ${detail})`, undefined, [], {
       suggestions: ['For a registry without TLS use --plain-http; for a self-signed certificate use --tls-verify=false'],
     }, e)
   }
   const why = c === 'ECONNREFUSED' ? 'connection refused' : c === 'ENOTFOUND' ? 'host not found' : `${c}: ${detail}`
-  return new RegistryError('SYSBUILD_REGISTRY_UNREACHABLE', `${what}: cannot reach registry ${registry} (${why})`, undefined, [], {
+  return new RegistryError('SYSBUILD_REGISTRY_UNREACHABLE', `${prefix}cannot reach registry ${registry} (${why})`, undefined, [], {
     suggestions: [`Check that the registry ${registry} is running and reachable`],
   }, e)
 }

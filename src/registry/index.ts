@@ -12,3 +12,4 @@ export {pushImage, pushImageFrom, DEFAULT_JOBS, type PushOptions, type PushResul
 export {pullImage, pullImageTo, type PullOptions, type PullResult} from './pull.js'
 export {parsePlatform, formatPlatform} from './platform.js'
 export {ProgressTracker, humanBytes, type ProgressEvent, type BlobState} from './progress.js'
+export {registryBaseResolver, type RegistryBaseResolver} from './base.js'

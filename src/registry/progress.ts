@@ -44,8 +44,9 @@ export class ProgressTracker {
   update(e: ProgressEvent): string | undefined {
     if (e.kind === 'retry') return `retrying${e.digest ? ` ${short(e.digest)}` : ''}: ${e.reason}`
     if (e.kind === 'manifest') return `${e.state === 'pushed' ? 'pushed' : 'pulled'} manifest ${short(e.digest)} (${e.reference})`
-    const row = this.rows.get(e.digest) ?? {digest: e.digest, size: e.size, state: e.state, bytes: 0, started: this.now()}
-    const wasDone = DONE.has(row.state)
+    const known = this.rows.get(e.digest)
+    const wasDone = known !== undefined && DONE.has(known.state)
+    const row = known ?? {digest: e.digest, size: e.size, state: e.state, bytes: 0, started: this.now()}
     row.state = e.state
     if (e.bytes !== undefined) row.bytes = e.bytes
     if (e.from) row.from = e.from

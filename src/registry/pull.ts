@@ -37,7 +37,8 @@ export interface PullResult {
 
 const MAX_NESTING = 3
 
-export async function pullImage(reference: string | Reference, store: ImageStore, opts: PullOptions = {}): Promise<PullResult> {
+/** Pull into `store` (or the store `openStore` opens once the registry has answered, so a failed pull creates nothing). */
+export async function pullImage(reference: string | Reference, store: ImageStore | (() => Promise<ImageStore>), opts: PullOptions = {}): Promise<PullResult> {
   const ref = typeof reference === 'string' ? parseReference(reference) : reference
   const platform = typeof opts.platform === 'object' ? opts.platform : parsePlatform(opts.platform)
   const progress = opts.onProgress ?? (() => {})
@@ -63,16 +64,17 @@ export async function pullImage(reference: string | Reference, store: ImageStore
     const config = descriptorsOf([doc.config], `${what} config`)[0] as Descriptor
     const layers = descriptorsOf(doc.layers ?? [], `${what} layers`)
     const blobs = [config, ...layers].filter((d, i, all) => all.findIndex((x) => x.digest === d.digest) === i)
-    const outcomes = await runPool(blobs, opts.jobs ?? 4, (d) => pullBlob(repo, store, d, progress))
+    const target = typeof store === 'function' ? await store() : store
+    const outcomes = await runPool(blobs, opts.jobs ?? 4, (d) => pullBlob(repo, target, d, progress))
     const manifestDesc: Descriptor = {
       mediaType: fetched.mediaType,
       digest: fetched.digest,
       size: fetched.bytes.length,
       ...(chosen?.platform ? {platform: chosen.platform} : {}),
     }
-    await store.putBlob(fetched.bytes, {digest: fetched.digest, size: fetched.bytes.length})
+    await target.putBlob(fetched.bytes, {digest: fetched.digest, size: fetched.bytes.length})
     const name = formatReference(ref)
-    await store.tag(name, manifestDesc)
+    await target.tag(name, manifestDesc)
     progress({kind: 'manifest', digest: fetched.digest, reference: name, state: 'pulled'})
     return {
       reference: name,
@@ -148,5 +150,5 @@ function descriptorsOf(list: unknown, what: string): Descriptor[] {
 /** Pull into the OCI layout at `storeDir` (created on first use). */
 export async function pullImageTo(reference: string, storeDir: string, opts: PullOptions = {}): Promise<PullResult> {
   const ref = parseReference(reference)
-  return pullImage(ref, await openLayout(storeDir, {create: true}), opts)
+  return pullImage(ref, () => openLayout(storeDir, {create: true}), opts)
 }

@@ -38,8 +38,10 @@ export class UploadPlan {
 }
 
 export interface BlobOpener {
-  /** A fresh stream of the blob's bytes from `offset`. */
+  /** A fresh stream of the blob's bytes from `offset` (unverified: the registry checks the digest at the end). */
   open(offset: number): Promise<Readable>
+  /** Read the whole blob and throw SYSBUILD_IMAGE_DIGEST_MISMATCH when it does not match its digest. */
+  verify(): Promise<void>
 }
 
 interface Session {
@@ -62,6 +64,8 @@ export async function uploadBlob(repo: Repository, desc: Descriptor, source: Blo
       return
     } catch (e) {
       if (!(e instanceof RegistryError) || !recoverable(e) || attempt >= retry.attempts) throw e
+      // The registry found the bytes do not hash to the digest: when the local copy is what is wrong, say so now.
+      if (e.diagnostics.some((d) => d.code === 'DIGEST_INVALID')) await source.verify()
       onEvent({kind: 'retry', reason: e.message})
       if (streamed && session?.offset === 0 && (e.status === 413 || e.status === 416)) {
         // A registry that caps request bodies (GHCR: 4 MiB): chunk this and every later blob.

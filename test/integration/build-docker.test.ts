@@ -9,7 +9,7 @@ import {existsSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {buildImage} from '../../src/engine/index.js'
+import {buildImage, lintTargets} from '../../src/engine/index.js'
 import {hasTool} from '../image/kit.js'
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/hello-world')
@@ -92,6 +92,12 @@ describe.skipIf(!ready)('docker-archive and --load into a real dockerd', () => {
     const r = await buildImage({dir: proj, root: join(w, 'root2'), epoch: EPOCH, tag: 'sb-loaded/hello:v1', load: true, docker: {socketPath: sock}})
     expect(r.outputs).toContainEqual({kind: 'docker-daemon', ref: 'sb-loaded/hello:v1'})
     expect(docker('run', '--rm', '--network', 'none', 'sb-loaded/hello:v1', '/bin/busybox', 'echo', 'loaded')).toBe('loaded\n')
+    // `sysbuild lint docker-daemon:NAME` reads the /exports of the daemon's copy: the same findings as the project.
+    const fromDaemon = await lintTargets(['docker-daemon:sb-loaded/hello:v1'], {docker: {socketPath: sock}})
+    const fromDir = await lintTargets([proj])
+    expect(fromDaemon.findings.map((f) => ({...f, file: f.file.replace('docker-daemon:sb-loaded/hello:v1:/exports', 'X')})))
+      .toEqual(fromDir.findings.map((f) => ({...f, file: f.file.replace(join(proj, 'exports'), 'X')})))
+    expect(fromDaemon.errors).toBe(0)
     // Build on top of the daemon's image: its layers (saved uncompressed by docker) have the same diff_ids.
     await mkdir(join(w, 'extra', 'etc'), {recursive: true})
     const on = await buildImage({cwd: w, dir: w, from: 'docker-daemon:sb-loaded/hello:v1', rootfs: ['extra'], tag: 'on-daemon:1', root: join(w, 'root2'), epoch: EPOCH, lint: false, docker: {socketPath: sock}})

@@ -1,18 +1,18 @@
 /**
- * The first vertical slice with real tools: the hello-world scaffold, built into an OCI
- * layout by umoci, installed into a scratch --root, started with real runc (private
- * state dir under the root), greeting fetched on 127.0.0.1, stopped, uninstalled.
- * Oracles: HTTP from the container, `systemctl --root is-enabled`, `systemd-analyze
- * verify`, `runc state`, and a find(1) snapshot of the root before and after.
+ * The issue's main scenario with real tools: `sysbuild init` + `sysbuild build` make the
+ * hello-world image in the store of a scratch --root; install with --set PORT and
+ * RECEIVER, start with real runc (private state dir under the root), fetch the greeting
+ * on 127.0.0.1, stop; update to a second version and roll back; uninstall and prune
+ * leave the root as it was. Oracles: HTTP from the container, `systemctl --root
+ * is-enabled`, `systemd-analyze verify`, `runc state`, a snapshot of the root.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {initProject} from '../../src/exports/index.js'
 import {buildCli, hasStackTrace, runCli} from '../commands/run-cli.js'
-import {engineTestBlockers, freePort, httpGet, treeSnapshot, umociImage, until} from '../kit/engine-images.js'
+import {engineTestBlockers, freePort, httpGet, treeSnapshot, until} from '../kit/engine-images.js'
 
 const blockers = engineTestBlockers(['systemctl', 'systemd-tmpfiles', 'systemd-analyze'])
 const skip = blockers.length > 0
@@ -24,7 +24,11 @@ let image: string
 let port: number
 const NAME = 'hello'
 const runcRoot = () => join(root, 'run/sysbuild/runc')
-const cli = (...args: string[]) => runCli([...args, '--root', root])
+/** The CLI with --root, placed before a `--` (after it everything is the container's command). */
+const cli = (...args: string[]) => {
+  const dd = args.indexOf('--')
+  return runCli(dd === -1 ? [...args, '--root', root] : [...args.slice(0, dd), '--root', root, ...args.slice(dd)])
+}
 
 beforeAll(async () => {
   if (skip) return
@@ -33,12 +37,20 @@ beforeAll(async () => {
   root = join(work, 'root')
   // What a real host already has.
   for (const d of ['etc/systemd/system', 'etc/tmpfiles.d', 'var/lib/containers/atomic', 'run']) mkdirSync(join(root, d), {recursive: true})
-  const project = join(work, 'project')
-  await initProject({name: 'hello-world', template: 'hello-world', dir: project})
-  image = umociImage(work, join(work, 'oci'), 'v1', {
-    trees: {[join(project, 'rootfs/usr')]: 'usr', [join(project, 'exports')]: 'exports'},
-    labels: {'atomic.type': 'system'},
-  })
+  const project = join(work, 'hello-world')
+  expect(runCli(['init', 'hello-world', '--dir', project]).status).toBe(0)
+  const b1 = runCli(['build', project, '--root', root])
+  expect(b1.status, b1.stderr).toBe(0)
+  image = 'hello-world'
+  // Version 2 says Howdy.
+  const run = join(project, 'rootfs/usr/bin/run.sh')
+  writeFileSync(run, readFileSync(run, 'utf8').replace("'Hello %s", "'Howdy %s"))
+  const b2 = runCli(['build', project, '--root', root, '--tag', 'hello-world:2'])
+  expect(b2.status, b2.stderr).toBe(0)
+  // Version 3 is broken: it exits at once.
+  writeFileSync(run, '#!/bin/busybox sh\necho "version 3 cannot start" >&2\nexit 3\n')
+  const b3 = runCli(['build', project, '--root', root, '--tag', 'hello-world:3'])
+  expect(b3.status, b3.stderr).toBe(0)
   port = await freePort()
 })
 
@@ -62,7 +74,7 @@ describe.skipIf(skip)(title('engine: hello-world install → start → curl → 
       expect(r.stdout).toContain(`=== ${f}`)
     }
     expect(r.stdout).toContain('"RECEIVER=Zanzibar"')
-    expect(r.stdout).toContain(`ExecStart=/usr/sbin/runc run 'hello'`.replace('/usr/sbin/runc', JSON.parse(JSON.stringify(spawnSync('sh', ['-c', 'command -v runc'], {encoding: 'utf8'}).stdout.trim()))))
+    expect(r.stdout).toMatch(/^ExecStart=\/\S+\/runc run 'hello'$/m)
     expect(r.stdout).toContain(`systemctl --root=${root} enable hello`)
     expect(treeSnapshot(root)).toEqual(before)
   })
@@ -121,14 +133,98 @@ describe.skipIf(skip)(title('engine: hello-world install → start → curl → 
     expect(await httpGet(`http://127.0.0.1:${port}/`)).toBeUndefined()
   })
 
-  it('uninstall leaves the root as it was (the tmpfiles run dir aside)', () => {
+  it('update to version 2 while running: the new greeting; rollback: the old one; values kept', async () => {
+    expect(cli('start', NAME).status).toBe(0)
+    expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toBe('Hello Zanzibar from sysbuild hello!\n')
+    const up = cli('update', NAME, '--rebase', 'hello-world:2')
+    expect(up.status, up.stderr).toBe(0)
+    expect(up.stdout).toContain('Extracting to /var/lib/containers/atomic/hello.1')
+    expect(readlinkSync(join(root, 'var/lib/containers/atomic', NAME))).toBe('/var/lib/containers/atomic/hello.1')
+    expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toBe('Howdy Zanzibar from sysbuild hello!\n')
+    const same = cli('update', NAME)
+    expect(same.stdout).toContain('Latest version already installed.')
+    const back = cli('rollback', NAME)
+    expect(back.status, back.stderr).toBe(0)
+    expect(back.stdout).toContain('Rolling back container hello to the checkout at /var/lib/containers/atomic/hello.0')
+    expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toBe('Hello Zanzibar from sysbuild hello!\n')
+    const list = JSON.parse(cli('containers', '--json').stdout)
+    expect(list).toEqual([expect.objectContaining({name: NAME, state: 'running', image_name: 'hello-world', backend: 'sysbuild'})])
+  })
+
+  it('an update whose container does not start rolls back on its own and serves the old version again', async () => {
+    const up = cli('update', NAME, '--rebase', 'hello-world:3')
+    expect(up.status).toBe(1)
+    expect(up.stderr).toContain('SYSBUILD_ENGINE_START_FAILED')
+    expect(up.stderr).toContain('Could not restart hello.  Attempt automatic rollback')
+    expect(up.stdout).toContain('Rolling back container hello to the checkout at /var/lib/containers/atomic/hello.0')
+    expect(readlinkSync(join(root, 'var/lib/containers/atomic', NAME))).toBe('/var/lib/containers/atomic/hello.0')
+    expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toBe('Hello Zanzibar from sysbuild hello!\n')
+    // The broken version's output is in the log sysbuild keeps.
+    expect(cli('logs', NAME).stdout).toContain('version 3 cannot start')
+    expect(cli('stop', NAME).status).toBe(0)
+  })
+
+  it('run of a stopped container: a temporary container with the deployment config, the command’s exit status', () => {
+    const r = cli('run', NAME, '--', 'busybox', 'sh', '-c', 'echo "$RECEIVER in a temporary container"; exit 5')
+    expect(r.status).toBe(5)
+    expect(r.stdout).toBe('Zanzibar in a temporary container\n')
+    expect(spawnSync('runc', ['--root', runcRoot(), 'list', '-q'], {encoding: 'utf8'}).stdout.trim()).toBe('')
+    expect(cli('run', NAME, '--detach', '--', 'true').stderr).toContain('Cannot use --detach with not running containers')
+  })
+
+  it('--rootfs: a second container on the first one’s filesystem, nothing extracted, nothing of it removed', async () => {
+    const shared = '/var/lib/containers/atomic/hello.0/rootfs'
+    const before = treeSnapshot(join(root, shared))
+    const other = await freePort()
+    const r = cli('install', '--name', 'hello-remote', '--rootfs', shared, '--set', `PORT=127.0.0.1:${other}`, '--set', 'RECEIVER=Remote', image)
+    expect(r.status, r.stderr).toBe(0)
+    const dep = join(root, 'var/lib/containers/atomic/hello-remote.0')
+    expect(readlinkSync(join(dep, 'rootfs'))).toBe(shared)
+    expect(JSON.parse(readFileSync(join(dep, 'config.json'), 'utf8')).root).toEqual({path: shared, readonly: true})
+    expect(JSON.parse(readFileSync(join(dep, 'info'), 'utf8')).remote).toBe(shared)
+    expect(cli('start', 'hello-remote').status).toBe(0)
+    expect(await until(() => httpGet(`http://127.0.0.1:${other}/`))).toBe('Hello Remote from sysbuild hello-remote!\n')
+    expect(cli('stop', 'hello-remote').status).toBe(0)
+    expect(cli('uninstall', 'hello-remote').status).toBe(0)
+    expect(treeSnapshot(join(root, shared))).toEqual(before)
+  })
+
+  it('images rm refuses an image a deployment uses', () => {
+    const used = cli('images', 'rm', 'hello-world')
+    expect(used.status).toBe(1)
+    expect(used.stderr).toContain('SYSBUILD_ENGINE_IMAGE_IN_USE')
+    expect(JSON.parse(cli('images', '--json').stdout).map((i: {ref: string}) => i.ref)).toEqual(['hello-world:latest', 'hello-world:2', 'hello-world:3'])
+  })
+
+  it('update --all: a SUMMARY row per container; atomic’s usage errors', () => {
+    const all = cli('update', '--all')
+    expect(all.status, all.stderr).toBe(0)
+    const lines = all.stdout.trim().split('\n')
+    expect(lines.slice(-3, -1)).toEqual(['SUMMARY', expect.stringMatching(/^Container\s+Image ID before update\s+Image ID after update\s+Latest image ID\s+Status$/)])
+    expect(lines.at(-1)).toMatch(/^hello\s+[0-9a-f]{12}\s+[0-9a-f]{12}\s+[0-9a-f]{12}\s+Updated$/)
+    const bad = cli('update', '--all', NAME)
+    expect(bad.status).toBe(2)
+    const flat = (t: string) => t.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ')
+    expect(flat(bad.stderr)).toContain("Incompatible options specified. --all doesn't support a container name")
+    expect(flat(cli('update').stderr)).toContain('Too few arguments. Please specify the container')
+  })
+
+  it('uninstall and prune leave the root as it was (the tmpfiles run dir aside)', () => {
     const r = cli('uninstall', NAME)
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain(`systemctl --root=${root} disable hello`)
+    const images = JSON.parse(cli('images', '--json').stdout)
+    expect(images.map((i: {ref: string; usedBy: string[]}) => [i.ref, i.usedBy])).toEqual([['hello-world:latest', []], ['hello-world:2', []], ['hello-world:3', []]])
+    const prune = cli('prune', '--all')
+    expect(prune.status, prune.stderr).toBe(0)
+    expect(prune.stdout).toContain('Deleting hello-world:latest')
     const after = treeSnapshot(root)
     // systemd-tmpfiles --remove keeps `d` directories (atomic ran the same command); /run is volatile.
-    const volatile = (p: string): boolean => p === 'run/hello' || p.startsWith('run/hello/')
-    const hidden = (p: string): boolean => p.startsWith('var/lib/containers/atomic/.sysbuild')
+    const volatile = (p: string): boolean => /^run\/hello(-remote)?(\/|$)/.test(p)
+    // What sysbuild keeps for itself: its (now empty) image store, and empty directories of its cache.
+    const hidden = (p: string): boolean => p.startsWith('var/lib/containers/atomic/.sysbuild') || p.startsWith('var/lib/containers/sysbuild')
+    expect(Object.keys(after).filter((p) => p.startsWith('var/lib/containers/atomic/.sysbuild/layers/'))).toEqual([])
+    expect(Object.keys(after).filter((p) => p.startsWith('var/lib/containers/sysbuild/images/blobs/sha256/'))).toEqual([])
     const strip = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).filter(([p]) => !volatile(p) && !hidden(p)))
     expect(strip(after)).toEqual(strip(before))
     const again = cli('uninstall', NAME)

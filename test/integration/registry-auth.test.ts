@@ -6,6 +6,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
+import {createServer} from 'node:http'
 import {join} from 'node:path'
 import {registrySkipReason, startRegistry, type TestRegistry} from '../kit/registry.js'
 import {startTokenServer, type TokenServer} from '../kit/registry-token-server.js'
@@ -45,7 +46,7 @@ describe.skipIf(skip)('registry authentication', () => {
     it('pushes with credentials; skopeo with the same credentials sees the digest', async () => {
       const r = await push(`${reg.host}/basic/app:1`, {credentials: keychain({explicit: alice})})
       expect(r.digest).toBe(img.digest)
-      expect(skopeoInspect(`${reg.host}/basic/app:1`, ['--creds', 'alice:s3cret']).Digest).toBe(img.digest)
+      expect((await skopeoInspect(`${reg.host}/basic/app:1`, ['--creds', 'alice:s3cret'])).Digest).toBe(img.digest)
     })
 
     it('without credentials: SYSBUILD_REGISTRY_UNAUTHORIZED (exit 4) suggesting login', async () => {
@@ -61,6 +62,35 @@ describe.skipIf(skip)('registry authentication', () => {
       expect(e?.code).toBe('SYSBUILD_REGISTRY_UNAUTHORIZED')
       expect(e?.message).toContain('refused the credentials of alice')
       expect(JSON.stringify({m: e?.message, h: e?.hint})).not.toContain('wrong-pw')
+    })
+
+    it('follows a blob redirect to another origin without sending it the Authorization header', async () => {
+      // blob GETs answered with 307 to a "storage" server on another port, which fetches from the registry itself
+      const seen: (string | undefined)[] = []
+      const storage = createServer((req, res) => {
+        seen.push(req.headers.authorization)
+        const path = new URL(req.url ?? '/', 'http://x').searchParams.get('path') ?? ''
+        fetch(`${reg.url}${path}`, {headers: {authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}`}}).then(async (r) => {
+          res.writeHead(r.status, {'content-length': r.headers.get('content-length') ?? undefined})
+          res.end(Buffer.from(await r.arrayBuffer()))
+        }, () => res.destroy())
+      })
+      await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve))
+      const port = (storage.address() as {port: number}).port
+      const proxy = await startFaultProxy(reg.host, (r) =>
+        r.method === 'GET' && r.path.includes('/blobs/sha256:') ? {kind: 'respond', status: 307, headers: {location: `http://127.0.0.1:${port}/blob?path=${encodeURIComponent(r.path)}`}, body: ''} : undefined)
+      try {
+        const r = await pullImageTo(`${proxy.host}/basic/app:1`, store(), {credentials: keychain({explicit: alice})})
+        expect(r.digest).toBe(img.digest)
+        expect(seen.length).toBe(3)
+        expect(seen).toEqual([undefined, undefined, undefined])
+        // while the registry origin itself got Basic credentials
+        expect(proxy.log.filter((l) => l.status === 307).every((l) => l.authorization === 'Basic')).toBe(true)
+      } finally {
+        await proxy.stop()
+        storage.closeAllConnections()
+        await new Promise<void>((resolve) => storage.close(() => resolve()))
+      }
     })
 
     it('login checks the password and writes config.json; pulls then use it; logout forgets it', async () => {
@@ -82,7 +112,7 @@ describe.skipIf(skip)('registry authentication', () => {
     let tok: TokenServer
     let reg: TestRegistry
     beforeAll(async () => {
-      tok = await startTokenServer({users: {alice: 's3cret'}})
+      tok = await startTokenServer({users: {alice: 's3cret', bob: 'reader'}, pullOnly: ['bob']})
       reg = await startRegistry({auth: {token: {realm: tok.realm, service: tok.service, issuer: tok.issuer, certFile: tok.certFile}}})
     })
     afterAll(async () => {
@@ -94,9 +124,9 @@ describe.skipIf(skip)('registry authentication', () => {
       tok.requests.length = 0
       const r = await push(`${reg.host}/tok/a:1`, {credentials: keychain({explicit: alice})})
       expect(r.digest).toBe(img.digest)
-      expect(skopeoInspect(`${reg.host}/tok/a:1`, ['--creds', 'alice:s3cret']).Digest).toBe(img.digest)
       // concurrent blob requests share one token
       expect(tok.requests).toEqual([{method: 'GET', grant: 'basic', account: 'alice', scopes: ['repository:tok/a:pull,push'], status: 200}])
+      expect((await skopeoInspect(`${reg.host}/tok/a:1`, ['--creds', 'alice:s3cret'])).Digest).toBe(img.digest)
     })
 
     it('a cross-repository mount widens the token with pull on the source repository', async () => {
@@ -110,7 +140,7 @@ describe.skipIf(skip)('registry authentication', () => {
       expect(tok.requests.at(-1)?.scopes).toEqual(['repository:tok/b:pull,push', 'repository:tok/a:pull'])
       const mounts = reg.accessLog().slice(mark).filter((l) => l.path.includes('mount=') && l.status === 201)
       expect(mounts.length).toBe(3)
-      expect(skopeoInspect(`${reg.host}/tok/b:1`, ['--creds', 'alice:s3cret']).Digest).toBe(img.digest)
+      expect((await skopeoInspect(`${reg.host}/tok/b:1`, ['--creds', 'alice:s3cret'])).Digest).toBe(img.digest)
     })
 
     it('a wrong password: "unable to retrieve auth token", exit 4', async () => {
@@ -119,6 +149,15 @@ describe.skipIf(skip)('registry authentication', () => {
       expect(e?.exitCode).toBe(4)
       expect(e?.message).toBe('unable to retrieve auth token: invalid username or password for ' + reg.host)
       expect(JSON.stringify({m: e?.message, h: e?.hint})).not.toContain('bad-secret')
+    })
+
+    it('valid credentials without push access: SYSBUILD_REGISTRY_DENIED (exit 4), not a password problem', async () => {
+      const e = await errorOf(push(`${reg.host}/tok/a:3`, {credentials: keychain({explicit: {username: 'bob', password: 'reader'}})}))
+      expect(e?.code).toBe('SYSBUILD_REGISTRY_DENIED')
+      expect(e?.exitCode).toBe(4)
+      expect(e?.message).toMatch(/access denied for bob \(repository:tok\/a:(push,pull|pull,push)\)/)
+      // bob may still pull
+      expect((await pullImageTo(`${reg.host}/tok/a:1`, store(), {credentials: keychain({explicit: {username: 'bob', password: 'reader'}})})).digest).toBe(img.digest)
     })
 
     it('anonymous access the token server does not grant: SYSBUILD_REGISTRY_UNAUTHORIZED', async () => {
@@ -155,7 +194,7 @@ describe.skipIf(skip)('registry authentication', () => {
         expect(log.slice(firstUpload).some((l) => l.status === 401)).toBe(true)
         expect(tok.requests.length).toBeGreaterThanOrEqual(2)
         tok.set({ttlSeconds: 300, reportedExpiresIn: undefined})
-        expect(skopeoInspect(`${reg.host}/tok/expiry:1`, ['--creds', 'alice:s3cret']).Digest).toBe(img.digest)
+        expect((await skopeoInspect(`${reg.host}/tok/expiry:1`, ['--creds', 'alice:s3cret'])).Digest).toBe(img.digest)
       } finally {
         tok.set({ttlSeconds: 300, reportedExpiresIn: undefined})
         await proxy.stop()

@@ -31,7 +31,7 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
   const target = () => `${proxy.host}/faults/t${++n}:v1`
   const push = (ref: string, opts: PushOptions = {}) => pushImageFrom(`oci:${img.layout}:latest`, ref, {storeDir: join(dir, 'store'), retry: fast, ...opts})
   /** What the registry holds, asked directly (not through the proxy). */
-  const heldDigest = (ref: string) => skopeoInspect(ref.replace(proxy.host, reg.host)).Digest
+  const heldDigest = async (ref: string) => (await skopeoInspect(ref.replace(proxy.host, reg.host))).Digest
   /** The digest of the image's largest layer (the 9 MiB random one). */
   const bigLayer = () => {
     const manifest = JSON.parse(readFileSync(join(img.layout, 'blobs', 'sha256', img.digest.slice(7)), 'utf8')) as {layers: {digest: string; size: number}[]}
@@ -61,7 +61,7 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
     // small blobs go up in one PUT, so the only PATCH is the 9 MiB layer's
     const r = await push(ref, {onProgress: (e) => events.push(e), monolithicMax: 2 * MiB})
     expect(r.digest).toBe(img.digest)
-    expect(heldDigest(ref)).toBe(img.digest)
+    expect(await heldDigest(ref)).toBe(img.digest)
     expect(proxy.log.some((l) => l.action === 'drop-after' && l.bytes === 3 * MiB && l.status === 0)).toBe(true)
     expect(events.some((e) => e.kind === 'retry')).toBe(true)
   })
@@ -72,7 +72,7 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
     const ref = target()
     const r = await push(ref, {chunkSize: MiB})
     expect(r.digest).toBe(img.digest)
-    expect(heldDigest(ref)).toBe(img.digest)
+    expect(await heldDigest(ref)).toBe(img.digest)
     const failed = proxy.log.findIndex((l) => l.status === 500)
     const session = uploadId(proxy.log[failed]!.path)
     const after = proxy.log.slice(failed + 1).filter((l) => uploadId(l.path) === session)
@@ -89,7 +89,7 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
     proxy.setRule((r) => (isPatch(r) && ++patches === 3 ? {kind: 'drop-after', bytes: 0} : undefined))
     const ref = target()
     expect((await push(ref, {chunkSize: MiB})).digest).toBe(img.digest)
-    expect(heldDigest(ref)).toBe(img.digest)
+    expect(await heldDigest(ref)).toBe(img.digest)
   })
 
   it('500s on HEAD, POST, PATCH, PUT and the manifest are retried', async () => {
@@ -102,7 +102,7 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
     })
     const ref = target()
     expect((await push(ref)).digest).toBe(img.digest)
-    expect(heldDigest(ref)).toBe(img.digest)
+    expect(await heldDigest(ref)).toBe(img.digest)
     const injected = proxy.log.filter((l) => l.action === 'respond').map((l) => `${l.method}${l.path.includes('/manifests/') ? ' manifest' : ''}`)
     for (const kind of ['HEAD', 'POST', 'PATCH', 'PUT', 'PUT manifest']) expect(injected).toContain(kind)
   })
@@ -111,7 +111,7 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
     proxy.setRule(nTimes(1, (r) => r.method === 'POST', {kind: 'respond', status: 429, headers: {'retry-after': '1'}}))
     const ref = target()
     expect((await push(ref, {jobs: 1})).digest).toBe(img.digest)
-    expect(heldDigest(ref)).toBe(img.digest)
+    expect(await heldDigest(ref)).toBe(img.digest)
     const i = proxy.log.findIndex((l) => l.status === 429)
     const retry = proxy.log.slice(i + 1).find((l) => l.method === 'POST')!
     // the retry came no earlier than Retry-After said (a lower bound, not a timing measurement)
@@ -122,7 +122,7 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
     proxy.setRule(nTimes(1, (r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/') && r.path.includes('digest='), {kind: 'drop-response'}))
     const ref = target()
     expect((await push(ref)).digest).toBe(img.digest)
-    expect(heldDigest(ref)).toBe(img.digest)
+    expect(await heldDigest(ref)).toBe(img.digest)
     expect(proxy.log.filter((l) => l.method === 'POST').length).toBe(3)
   })
 
@@ -130,7 +130,7 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
     proxy.setRule((r) => (isUploadData(r) ? {kind: 'cap', maxBytes: 4 * MiB} : undefined))
     const ref = target()
     expect((await push(ref)).digest).toBe(img.digest)
-    expect(heldDigest(ref)).toBe(img.digest)
+    expect(await heldDigest(ref)).toBe(img.digest)
     expect(proxy.log.some((l) => l.status === 416)).toBe(true)
     const accepted = proxy.log.filter((l) => isUploadData(l) && l.status >= 200 && l.status < 300)
     expect(Math.max(...accepted.map((l) => l.bytes))).toBeLessThanOrEqual(4 * MiB)
@@ -140,8 +140,23 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
     proxy.setRule((r) => (isUploadData(r) ? {kind: 'cap', maxBytes: 4 * MiB} : undefined))
     const ref = target()
     expect((await push(ref, {chunkSize: 4 * MiB})).digest).toBe(img.digest)
-    expect(heldDigest(ref)).toBe(img.digest)
+    expect(await heldDigest(ref)).toBe(img.digest)
     expect(proxy.log.filter((l) => l.status === 416)).toEqual([])
+  })
+
+  it('shows registry Warning headers (299) without acting on them', async () => {
+    proxy.setRule(nTimes(1, (r) => r.method === 'HEAD', {kind: 'respond', status: 404, headers: {warning: '299 - "this registry retires soon"'}, body: ''}))
+    const warnings: string[] = []
+    expect((await push(target(), {onWarning: (w) => warnings.push(w)})).digest).toBe(img.digest)
+    expect(warnings).toEqual([`${proxy.host}: this registry retires soon`])
+  })
+
+  it('a registry that stores the manifest under another digest: SYSBUILD_REGISTRY_PROTOCOL', async () => {
+    const other = `sha256:${'0'.repeat(64)}`
+    proxy.setRule((r) => (r.method === 'PUT' && r.path.includes('/manifests/') ? {kind: 'respond', status: 201, headers: {'docker-content-digest': other}, body: ''} : undefined))
+    const err = await push(target()).catch((e: unknown) => e)
+    expect((err as SysbuildError).code).toBe('SYSBUILD_REGISTRY_PROTOCOL')
+    expect((err as SysbuildError).message).toContain(`stored the manifest as ${other}, not ${img.digest}`)
   })
 
   it('gives up with SYSBUILD_REGISTRY_UNAVAILABLE when the registry keeps failing', async () => {

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {registrySkipReason, startRegistry, type AccessLine, type TestRegistry} from '../kit/registry.js'
 import {buildTestImage, run, skopeoInspect, skopeoRawManifest, type TestImage} from '../kit/registry-image.js'
-import {pullImageTo, pushImageFrom, type ProgressEvent} from '../../src/registry/index.js'
+import {pullImageTo, pushImageFrom, registryBaseResolver, type ProgressEvent} from '../../src/registry/index.js'
 import {openLayout} from '../../src/image/index.js'
 import {SysbuildError} from '../../src/core/index.js'
 
@@ -44,14 +44,23 @@ describe.skipIf(skip)('push and pull against the CNCF registry', () => {
     expect(r.digest).toBe(big.digest)
     expect(r.reference).toBe(`${reg.host}/sb/big:v1`)
     expect(r.blobs).toMatchObject({uploaded: 3, mounted: 0, skipped: 0})
-    expect(skopeoInspect(`${reg.host}/sb/big:v1`).Digest).toBe(big.digest)
-    expect(sha256(skopeoRawManifest(`${reg.host}/sb/big:v1`))).toBe(big.digest)
+    expect((await skopeoInspect(`${reg.host}/sb/big:v1`)).Digest).toBe(big.digest)
+    expect(sha256(await skopeoRawManifest(`${reg.host}/sb/big:v1`))).toBe(big.digest)
     const local = readFileSync(join(big.layout, 'blobs', 'sha256', big.digest.slice(7)))
-    expect(skopeoRawManifest(`${reg.host}/sb/big:v1`)).toBe(local.toString('utf8'))
+    expect(await skopeoRawManifest(`${reg.host}/sb/big:v1`)).toBe(local.toString('utf8'))
     // default upload: one streamed PATCH per big blob, one PUT for small ones
     const log = reg.accessLog()
     expect(log.filter((l) => l.method === 'PATCH').length).toBe(2)
     expect(events.filter((e) => e.kind === 'blob' && e.state === 'uploaded').length).toBe(3)
+  })
+
+  it('pushes an oci-archive (written by skopeo) byte for byte', async () => {
+    const archive = join(dir, 'img.tar')
+    run('skopeo', ['copy', `oci:${small.layout}:latest`, `oci-archive:${archive}:latest`])
+    const want = JSON.parse(run('skopeo', ['inspect', `oci-archive:${archive}:latest`])).Digest as string
+    const r = await pushImageFrom(`oci-archive:${archive}:latest`, `${reg.host}/sb/archive:1`, {storeDir: store})
+    expect(r.digest).toBe(want)
+    expect((await skopeoInspect(`${reg.host}/sb/archive:1`)).Digest).toBe(want)
   })
 
   it('skopeo copies what was pushed to an OCI layout that umoci unpacks, file contents intact', () => {
@@ -80,12 +89,12 @@ describe.skipIf(skip)('push and pull against the CNCF registry', () => {
     expect(r.digest).toBe(big.digest)
     const patches = reg.accessLog().slice(mark).filter((l) => l.method === 'PATCH')
     expect(patches.length).toBeGreaterThanOrEqual(9) // a 9 MiB random layer in 1 MiB chunks (plus the busybox layer)
-    expect(skopeoInspect(`${reg.host}/sb/chunked:v1`).Digest).toBe(big.digest)
+    expect((await skopeoInspect(`${reg.host}/sb/chunked:v1`)).Digest).toBe(big.digest)
   })
 
   it('an image pushed by skopeo, pulled by sysbuild: identical digests, every blob verified by sha256sum', async () => {
     run('skopeo', ['copy', '--dest-tls-verify=false', `oci:${small.layout}:latest`, `docker://${reg.host}/sk/small:1`])
-    const want = skopeoInspect(`${reg.host}/sk/small:1`)
+    const want = await skopeoInspect(`${reg.host}/sk/small:1`)
     const r = await pullImageTo(`${reg.host}/sk/small:1`, store)
     expect(r.digest).toBe(want.Digest)
     expect(r.reference).toBe(`${reg.host}/sk/small:1`)
@@ -112,7 +121,7 @@ describe.skipIf(skip)('push and pull against the CNCF registry', () => {
       expect(m.path).toContain('from=sb%2Fbig')
     }
     expect(log.filter((l) => l.method === 'PATCH' || (l.method === 'PUT' && l.path.includes('/blobs/')))).toEqual([])
-    expect(skopeoInspect(`${reg.host}/other/copy:1`).Digest).toBe(big.digest)
+    expect((await skopeoInspect(`${reg.host}/other/copy:1`)).Digest).toBe(big.digest)
   })
 
   it('pushes an index with its children first, and pull picks the platform', async () => {
@@ -140,9 +149,9 @@ describe.skipIf(skip)('push and pull against the CNCF registry', () => {
     expect(r.mediaType).toBe(index.mediaType)
     const puts = reg.accessLog().slice(mark).filter((l) => l.method === 'PUT' && l.path.includes('/manifests/'))
     expect(puts.map((p) => p.path.split('/manifests/')[1])).toEqual([byTag('amd64').digest, arm.digest, '1'])
-    expect(sha256(skopeoRawManifest(`${reg.host}/sb/multi:1`))).toBe(indexDigest)
+    expect(sha256(await skopeoRawManifest(`${reg.host}/sb/multi:1`))).toBe(indexDigest)
     // skopeo resolves the index to the arm64 child (and reports the index digest)
-    const viaSkopeo = skopeoInspect(`${reg.host}/sb/multi:1`, ['--override-arch', 'arm64']) as {Digest: string; Architecture?: string}
+    const viaSkopeo = await skopeoInspect(`${reg.host}/sb/multi:1`, ['--override-arch', 'arm64'])
     expect(viaSkopeo.Architecture).toBe('arm64')
     expect(viaSkopeo.Digest).toBe(indexDigest)
 
@@ -165,9 +174,19 @@ describe.skipIf(skip)('push and pull against the CNCF registry', () => {
     expect((await (await openLayout(s)).resolve(r.reference))?.digest).toBe(big.digest)
   })
 
+  it('serves as a build base: pulled into the local store, layers copied into the build\'s store', async () => {
+    const local = await openLayout(join(dir, 'store-base-local'), {create: true})
+    const target = await openLayout(join(dir, 'store-base-target'), {create: true})
+    const base = await registryBaseResolver(local)(`${reg.host}/sb/big:v1`, {target, platform: {os: 'linux', architecture: 'amd64'}})
+    expect(base.digest).toBe(big.digest)
+    expect(base.manifest?.layers.length).toBe(2)
+    for (const l of base.manifest?.layers ?? []) expect(await target.hasBlob(l.digest)).toBe(true)
+    expect((await local.resolve(`${reg.host}/sb/big:v1`))?.digest).toBe(big.digest)
+  })
+
   it('a corrupted blob on pull is refused and the store holds nothing of it', async () => {
     run('skopeo', ['copy', '--dest-tls-verify=false', `oci:${small.layout}:latest`, `docker://${reg.host}/sb/corrupt:1`])
-    const layers = skopeoInspect(`${reg.host}/sb/corrupt:1`).Layers
+    const layers = (await skopeoInspect(`${reg.host}/sb/corrupt:1`)).Layers
     const victim = layers[layers.length - 1]!
     // flip one byte of the blob in the registry's storage (same size: only the digest can tell)
     const file = join(reg.dir, 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256', victim.slice(7, 9), victim.slice(7), 'data')
@@ -184,6 +203,25 @@ describe.skipIf(skip)('push and pull against the CNCF registry', () => {
     const leftovers = existsSync(join(s, '.sysbuild-tmp')) ? readdirSync(join(s, '.sysbuild-tmp')) : []
     expect(leftovers).toEqual([])
     expect(await (await openLayout(s)).listRefs()).toEqual([])
+  })
+
+  it('a corrupt blob in the local layout: SYSBUILD_IMAGE_DIGEST_MISMATCH, and the registry gets no manifest', async () => {
+    const copy = join(dir, 'corrupt-layout')
+    run('cp', ['-a', small.layout, copy])
+    const manifest = JSON.parse(readFileSync(join(copy, 'blobs', 'sha256', small.digest.slice(7)), 'utf8')) as {layers: {digest: string}[]}
+    const victim = manifest.layers[0]!.digest
+    const file = join(copy, 'blobs', 'sha256', victim.slice(7))
+    const data = readFileSync(file)
+    data[100] ^= 0xff
+    writeFileSync(file, data)
+    const mark = reg.mark()
+    const err = await pushImageFrom(`oci:${copy}:latest`, `${reg.host}/sb/corrupt-local:1`, {storeDir: store}).catch((e: unknown) => e)
+    expect((err as SysbuildError).code).toBe('SYSBUILD_IMAGE_DIGEST_MISMATCH')
+    expect((err as SysbuildError).message).toContain(victim)
+    const log = reg.accessLog().slice(mark)
+    expect(log.filter((l) => l.method === 'PUT' && l.path.includes('/manifests/'))).toEqual([])
+    // the registry refused the bytes once; sysbuild did not keep re-sending them
+    expect(log.filter((l) => l.method === 'PUT' && l.path.includes('digest=') && l.status === 400).length).toBeLessThanOrEqual(1)
   })
 
   it('an unknown repository and an unknown tag are SYSBUILD_REGISTRY_NOT_FOUND, naming them', async () => {

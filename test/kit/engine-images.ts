@@ -4,7 +4,7 @@
  * laid out as `sysbuild build` would, then `umoci insert` makes the layer.
  */
 import {spawnSync} from 'node:child_process'
-import {chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync} from 'node:fs'
 import {createHash} from 'node:crypto'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
@@ -43,20 +43,32 @@ export interface ImageSpec {
   readonly files?: Readonly<Record<string, string>>
   /** Directories to copy into the image (source dir → destination inside the image). */
   readonly trees?: Readonly<Record<string, string>>
+  /** Symlinks to create (path inside the image → target). */
+  readonly symlinks?: Readonly<Record<string, string>>
+  /** Empty directories to create. */
+  readonly dirs?: readonly string[]
   readonly labels?: Readonly<Record<string, string>>
   readonly cmd?: readonly string[]
+  /** No busybox: only the given files (images that are rendered, never run). */
+  readonly bare?: boolean
 }
 
 /** Build `layout:tag` (a single layer on an empty image) with umoci. Returns the oci-layout: reference. */
 export function umociImage(work: string, layout: string, tag: string, spec: ImageSpec): string {
   const tree = join(work, `tree-${tag}-${Math.random().toString(36).slice(2, 8)}`)
-  busyboxTree(tree)
+  if (spec.bare) mkdirSync(tree, {recursive: true})
+  else busyboxTree(tree)
   for (const [src, dest] of Object.entries(spec.trees ?? {})) cpSync(src, join(tree, dest), {recursive: true})
   for (const [path, content] of Object.entries(spec.files ?? {})) {
     const p = join(tree, path)
     mkdirSync(join(p, '..'), {recursive: true})
     writeFileSync(p, content)
     if (/\/bin\/|\.sh$/.test(path)) chmodSync(p, 0o755)
+  }
+  for (const d of spec.dirs ?? []) mkdirSync(join(tree, d), {recursive: true})
+  for (const [path, target] of Object.entries(spec.symlinks ?? {})) {
+    mkdirSync(join(tree, path, '..'), {recursive: true})
+    symlinkSync(target, join(tree, path))
   }
   if (!existsSync(join(layout, 'oci-layout'))) sh('umoci', ['init', '--layout', layout])
   sh('umoci', ['new', '--image', `${layout}:${tag}`])

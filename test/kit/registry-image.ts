@@ -2,7 +2,7 @@
  * Test images built with umoci (an independent tool) from a busybox-static rootfs, optionally with an extra
  * layer of incompressible random bytes (for chunking and resume tests).
  */
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {randomBytes} from 'node:crypto'
 import {join} from 'node:path'
@@ -71,10 +71,26 @@ function safeExists(p: string): boolean {
   }
 }
 
+/** Run a tool without blocking the event loop (a token server in this process must stay able to answer). */
+export function runAsync(cmd: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, [...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    child.on('error', reject)
+    child.on('close', (status) => {
+      if (status === 0) resolve(Buffer.concat(out).toString('utf8'))
+      else reject(new Error(`${cmd} ${args.join(' ')} failed (${status}): ${Buffer.concat(err).toString('utf8')}`))
+    })
+  })
+}
+
 /** `skopeo inspect` of a registry image (the independent oracle for what a registry holds). */
-export function skopeoInspect(ref: string, extra: readonly string[] = []): {Digest: string; Layers: string[]} {
-  return JSON.parse(run('skopeo', ['inspect', '--tls-verify=false', ...extra, `docker://${ref}`])) as {Digest: string; Layers: string[]}
+export async function skopeoInspect(ref: string, extra: readonly string[] = []): Promise<{Digest: string; Layers: string[]; Architecture?: string}> {
+  return JSON.parse(await runAsync('skopeo', ['inspect', '--tls-verify=false', ...extra, `docker://${ref}`])) as {Digest: string; Layers: string[]; Architecture?: string}
 }
 
 /** The raw manifest bytes `skopeo inspect --raw` fetches. */
-export const skopeoRawManifest = (ref: string, extra: readonly string[] = []): string => run('skopeo', ['inspect', '--raw', '--tls-verify=false', ...extra, `docker://${ref}`])
+export const skopeoRawManifest = (ref: string, extra: readonly string[] = []): Promise<string> => runAsync('skopeo', ['inspect', '--raw', '--tls-verify=false', ...extra, `docker://${ref}`])

@@ -226,4 +226,4 @@ export function nTimes(times: number, match: (r: ProxyRequest) => boolean, actio
 }
 
 /** Requests that carry blob data (PATCH and PUT of uploads). */
-export const isUploadData = (r: ProxyRequest): boolean => (r.method === 'PATCH' || r.method === 'PUT') && r.path.includes('/blobs/uploads/')
+export const isUploadData = (r: {readonly method: string; readonly path: string}): boolean => (r.method === 'PATCH' || r.method === 'PUT') && r.path.includes('/blobs/uploads/')

@@ -29,6 +29,8 @@ export interface TokenServerOptions {
   readonly anonymousPull?: boolean
   /** Serve the GET form (default true); false answers 404 like an OAuth2-only server. */
   readonly allowGet?: boolean
+  /** Users that get pull access only (a push needs pull,push: the registry then answers insufficient_scope). */
+  readonly pullOnly?: readonly string[]
 }
 
 export interface TokenRequestRecord {
@@ -116,7 +118,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
         const ok = i > 0 && opts.users[user] !== undefined && opts.users[user] === decoded.slice(i + 1)
         requests.push({method: 'GET', grant: 'basic', account: user, scopes, status: ok ? 200 : 401})
         if (!ok) return deny(res, 401, 'invalid username/password')
-        return answer(res, user, scopes, true, url.searchParams.get('offline_token') === 'true')
+        return answer(res, user, scopes, !opts.pullOnly?.includes(user), url.searchParams.get('offline_token') === 'true')
       }
       requests.push({method: 'GET', grant: 'anonymous', scopes, status: 200})
       return answer(res, '', opts.anonymousPull ? scopes : [], false, false)

@@ -55,6 +55,8 @@ export interface TestRegistry {
 }
 
 export interface RegistryOptions {
+  /** Serve HTTPS with a fresh self-signed certificate for 127.0.0.1 (made with openssl). */
+  readonly tls?: boolean
   readonly auth?: {readonly htpasswd: Record<string, string>} | {readonly token: {readonly realm: string; readonly service: string; readonly issuer: string; readonly certFile: string}}
 }
 
@@ -68,6 +70,13 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     `storage: {filesystem: {rootdirectory: ${join(dir, 'data')}}, delete: {enabled: true}}`,
     `http: {addr: "${host}", secret: test-not-secret}`,
   ]
+  if (opts.tls) {
+    const key = join(dir, 'tls.key')
+    const cert = join(dir, 'tls.crt')
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '2', '-keyout', key, '-out', cert], {encoding: 'utf8'})
+    if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`)
+    lines[3] = `http: {addr: "${host}", secret: test-not-secret, tls: {certificate: ${cert}, key: ${key}}}`
+  }
   if (opts.auth && 'htpasswd' in opts.auth) {
     const file = join(dir, 'htpasswd')
     const entries = Object.entries(opts.auth.htpasswd).map(([user, pass]) => {
@@ -109,7 +118,9 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
 
   for (let i = 0; ; i++) {
     if (exited) throw new Error(`docker-registry exited: ${chunks.join('')}`)
-    const ok = await fetch(`http://${host}/v2/`).then((r) => r.status === 200 || r.status === 401, () => false)
+    const ok = opts.tls
+      ? ['200', '401'].includes(spawnSync('curl', ['-ks', '-o', '/dev/null', '-w', '%{http_code}', `https://${host}/v2/`], {encoding: 'utf8'}).stdout)
+      : await fetch(`http://${host}/v2/`).then((r) => r.status === 200 || r.status === 401, () => false)
     if (ok) break
     if (i > 80) {
       await stop()
@@ -127,7 +138,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
       })
   return {
     host,
-    url: `http://${host}`,
+    url: `${opts.tls ? 'https' : 'http'}://${host}`,
     pid,
     dir,
     accessLog,

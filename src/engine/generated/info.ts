@@ -69,6 +69,12 @@ export interface DeploymentInfo {
      */
     tmpfiles?: boolean
     /**
+     * Symlinks systemd-tmpfiles created from L lines (path → target), removed with the deployment when unchanged.
+     */
+    'created-links'?: {
+      [k: string]: string
+    }
+    /**
      * Keys (diff ids) of the extracted layers the rootfs was assembled from.
      */
     layers?: string[]

@@ -62,16 +62,24 @@ export function checkoutLayers(layerDirs: readonly string[], dest: string, opts:
     stats.copied++
   }
 
+  /** Remove what a lower layer put at `path`, and forget the metadata of directories below it. */
+  const remove = (path: string, known?: Stats): void => {
+    const st = known ?? lstatMaybe(path)
+    if (!st) return
+    rmSync(path, {recursive: true, force: true})
+    if (st.isDirectory()) for (const d of dirMeta.keys()) if (d === path || d.startsWith(`${path}/`)) dirMeta.delete(d)
+  }
+
   const mergeDir = (layerDir: string, destDir: string): void => {
     const names = readdirSync(layerDir)
     if (names.includes(OPAQUE_MARKER)) {
-      for (const old of readdirSync(destDir)) rmSync(join(destDir, old), {recursive: true, force: true})
+      for (const old of readdirSync(destDir)) remove(join(destDir, old))
       stats.whiteouts++
     }
     for (const name of names) {
       if (name === OPAQUE_MARKER || !name.startsWith(WHITEOUT_PREFIX)) continue
       const hidden = name.slice(WHITEOUT_PREFIX.length)
-      if (hidden && hidden !== '.' && hidden !== '..') rmSync(join(destDir, hidden), {recursive: true, force: true})
+      if (hidden && hidden !== '.' && hidden !== '..' && !hidden.includes('/')) remove(join(destDir, hidden))
       stats.whiteouts++
     }
     for (const name of names) {
@@ -81,7 +89,7 @@ export function checkoutLayers(layerDirs: readonly string[], dest: string, opts:
       const st = lstatSync(src)
       const have = lstatMaybe(dst)
       if (st.isDirectory()) {
-        if (have && !have.isDirectory()) rmSync(dst, {force: true})
+        if (have && !have.isDirectory()) remove(dst, have)
         if (!have || !have.isDirectory()) {
           mkdirSync(dst, {mode: 0o700})
           stats.dirs++
@@ -89,7 +97,7 @@ export function checkoutLayers(layerDirs: readonly string[], dest: string, opts:
         dirMeta.set(dst, st)
         mergeDir(src, dst)
       } else {
-        if (have) rmSync(dst, {recursive: true, force: true})
+        if (have) remove(dst, have)
         placeFile(src, dst, st)
       }
     }

@@ -13,7 +13,7 @@ import {
   symlinkSync, utimesSync, writeSync, type Stats,
 } from 'node:fs'
 import {join} from 'node:path'
-import {Readable} from 'node:stream'
+import {Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import * as tar from 'tar-stream'
 import {execTool, SysbuildError} from '../../core/index.js'
@@ -57,7 +57,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
   const knownDirs = new Set<string>([''])
   const dirMeta = new Map<string, DirMeta>()
   const extract = tar.extract()
-  const feeding = pipeline(tarStream, extract).catch((e: unknown) => {
+  const feeding = pipeline(tarStream, padToBlock(), extract).catch((e: unknown) => {
     extract.destroy(e as Error)
     throw e
   })
@@ -177,6 +177,25 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
     utimesSync(meta.path, meta.mtime, meta.mtime)
   }
   return stats
+}
+
+/**
+ * umoci 0.4.7 ends a layer right after the last file's data, without the padding to the
+ * 512-byte block (GNU tar calls that an unexpected EOF; umoci and Go read it). The bytes
+ * are already verified against the diff id, so complete the block for the tar parser.
+ */
+function padToBlock(): Transform {
+  let n = 0
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      n += chunk.length
+      cb(null, chunk)
+    },
+    flush(cb) {
+      const rest = n % 512
+      cb(null, rest === 0 ? undefined : Buffer.alloc(512 - rest))
+    },
+  })
 }
 
 /** The parents of a hard-link target must be real directories inside dest (never a symlink). */

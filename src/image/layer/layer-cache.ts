@@ -24,12 +24,18 @@ export interface LayerCacheKeyInput {
 export function layerCacheKey(input: LayerCacheKeyInput): string {
   const h = createHash('sha256')
   h.update(`sysbuild-layer-cache ${VERSION} ${input.compression} ${input.level}\n`)
+  // Lines are hashed in batches (the same bytes as one update per line, far fewer calls).
+  let batch = ''
   for (const e of input.entries) {
     const xattrs = e.xattrs ? Object.keys(e.xattrs).sort().map((k) => `${k}=${e.xattrs![k]!.toString('base64')}`).join(',') : ''
     const content = e.content ? createHash('sha256').update(e.content).digest('hex') : (e.identity ?? '')
-    h.update(JSON.stringify([e.name, e.type, e.mode, e.uid, e.gid, e.mtime, e.size, e.linkname ?? '', e.devmajor ?? 0, e.devminor ?? 0, xattrs, content]))
-    h.update('\n')
+    batch += JSON.stringify([e.name, e.type, e.mode, e.uid, e.gid, e.mtime, e.size, e.linkname ?? '', e.devmajor ?? 0, e.devminor ?? 0, xattrs, content]) + '\n'
+    if (batch.length >= 1 << 16) {
+      h.update(batch)
+      batch = ''
+    }
   }
+  h.update(batch)
   return h.digest('hex')
 }
 

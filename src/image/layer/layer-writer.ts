@@ -11,7 +11,7 @@ import type {Descriptor} from '../descriptor.js'
 import type {ImageStore} from '../layout/store.js'
 import {compressor, type CompressOptions} from './gzip.js'
 import type {TarEntry} from './tar-entry.js'
-import {tarStream, type TarStreamOptions} from './tar-writer.js'
+import {tarChunks, tarStream, type TarStreamOptions} from './tar-writer.js'
 
 export interface WriteLayerOptions extends CompressOptions, TarStreamOptions {
   readonly compression: Compression
@@ -28,15 +28,15 @@ export interface LayerResult {
 }
 
 export async function writeLayer(store: ImageStore, entries: readonly TarEntry[], opts: WriteLayerOptions): Promise<LayerResult> {
-  const tar = tarStream(entries, opts)
   const z = compressor(opts.compression, opts)
-  // Uncompressed: the blob digest is the diff_id, hashed once by the store.
+  // Uncompressed: the blob digest is the diff_id, hashed once by the store, which takes the tar chunks directly
+  // (and lets the writer reuse its buffers: putBlob keeps no chunk).
   const diff = z ? new HashingStream() : undefined
   let failure: Error | undefined
   const onDone = (err: Error | null | undefined): void => {
     if (err) failure = err
   }
-  const out = z && diff ? pipeline(tar, diff, z, onDone) : tar
+  const out = z && diff ? pipeline(tarStream(entries, opts), diff, z, onDone) : tarChunks(entries, {...opts, reuseBuffers: true})
   let blob
   try {
     blob = await store.putBlob(out)

@@ -1,23 +1,17 @@
 /** Stream a sorted entry list as tar bytes, reading file contents as it goes (never the whole layer in memory). */
-import {close, open, read} from 'node:fs'
 import {Readable} from 'node:stream'
-import {promisify} from 'node:util'
 import {SysbuildError} from '../../core/index.js'
 import {encodeHeader, END_OF_ARCHIVE, padding} from './tar-header.js'
 import type {TarEntry} from './tar-entry.js'
+import {batchingAssembler, ringAssembler, type Assembler} from './tar-assembler.js'
+import {closeP, openP, readError, readP} from './tar-read.js'
 
+/** Stream chunks (the Readable form) are about this size. */
 const CHUNK = 1 << 20
-/** Headers and small contents are gathered into chunks of about this size (fewer, larger stream writes). */
-const BATCH = 256 * 1024
 /** Files up to this size are read whole, ahead of time. */
 const SMALL_FILE = 256 * 1024
 /** How many small files may be in flight ahead of the writer. */
 const READ_AHEAD = 32
-
-// The callback fs API is markedly cheaper per call than FileHandle for tens of thousands of small files.
-const openP = promisify(open)
-const readP = promisify(read)
-const closeP = promisify(close)
 
 export interface TarProgress {
   readonly files: number
@@ -31,27 +25,25 @@ export interface TarStreamOptions {
   readonly shownPath?: (e: TarEntry) => string
 }
 
+export interface TarChunkOptions extends TarStreamOptions {
+  /**
+   * Produce the archive in a few large buffers that are reused: a chunk may be overwritten once the consumer has
+   * asked for two more. Only for a consumer that never keeps a chunk longer (ImageStore.putBlob); it saves
+   * allocating (and garbage-collecting) a buffer for every megabyte.
+   */
+  readonly reuseBuffers?: boolean
+}
+
 /** A Readable of the tar archive of `entries` (in the given order). */
 export function tarStream(entries: readonly TarEntry[], opts: TarStreamOptions = {}): Readable {
   return Readable.from(tarChunks(entries, opts), {objectMode: false, highWaterMark: CHUNK})
 }
 
-async function* tarChunks(entries: readonly TarEntry[], opts: TarStreamOptions): AsyncGenerator<Buffer> {
-  let batch: Buffer[] = []
-  let batched = 0
+/** The tar archive of `entries` as chunks (see TarChunkOptions.reuseBuffers for who may keep them). */
+export async function* tarChunks(entries: readonly TarEntry[], opts: TarChunkOptions = {}): AsyncGenerator<Buffer> {
+  const out: Assembler = opts.reuseBuffers ? ringAssembler() : batchingAssembler()
   let files = 0
   let bytes = 0
-  const push = (b: Buffer): void => {
-    if (b.length === 0) return
-    batch.push(b)
-    batched += b.length
-  }
-  const take = (): Buffer => {
-    const out = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batched)
-    batch = []
-    batched = 0
-    return out
-  }
   // Small files are read ahead, a few at a time, so that opening and reading them overlaps with the rest.
   const ahead = new Map<number, Promise<Buffer>>()
   let next = 0
@@ -67,37 +59,26 @@ async function* tarChunks(entries: readonly TarEntry[], opts: TarStreamOptions):
   }
   for (const [i, e] of entries.entries()) {
     prefetch(i + READ_AHEAD)
-    push(encodeHeader(e))
+    yield* out.add(encodeHeader(e))
     if (e.type === 'file' && e.size > 0) {
       const early = ahead.get(i)
       if (early) {
         ahead.delete(i)
-        push(await early)
+        yield* out.add(await early)
       } else if (e.content) {
         if (e.content.length !== e.size) throw new SysbuildError('SYSBUILD_CORE_BUG', `inline content of ${e.name} does not match its size`)
-        push(e.content)
+        yield* out.add(e.content)
       } else {
-        // Big file: flush what is gathered, then pass its chunks through without copying them.
-        if (batched) yield take()
-        for await (const chunk of fileChunks(e, opts)) yield chunk
+        yield* fileChunks(e, out, opts)
       }
-      push(Buffer.alloc(padding(e.size)))
+      yield* out.add(Buffer.alloc(padding(e.size)))
       bytes += e.size
     }
     files++
     opts.onProgress?.({files, bytes})
-    if (batched >= BATCH) yield take()
   }
-  push(END_OF_ARCHIVE())
-  yield take()
-}
-
-function readError(err: NodeJS.ErrnoException, shown: string): SysbuildError {
-  if (err instanceof SysbuildError) return err
-  const denied = err.code === 'EACCES' || err.code === 'EPERM'
-  return new SysbuildError('SYSBUILD_CORE_FILE_UNREADABLE', `${shown}: ${denied ? 'permission denied' : err.message}`, {
-    suggestions: denied ? ['Build as a user who can read every file of the tree (usually root)', `Or fix the mode of ${shown}`] : [],
-  }, err)
+  yield* out.add(END_OF_ARCHIVE())
+  yield* out.end()
 }
 
 const changed = (shown: string, got: number, want: number): SysbuildError =>
@@ -127,24 +108,41 @@ async function readSmall(e: TarEntry, opts: TarStreamOptions): Promise<Buffer> {
   }
 }
 
-async function* fileChunks(e: TarEntry, opts: TarStreamOptions): AsyncGenerator<Buffer> {
+/** A big file's content, read straight into the assembler's buffers. */
+async function* fileChunks(e: TarEntry, out: Assembler, opts: TarStreamOptions): AsyncGenerator<Buffer> {
   const shown = opts.shownPath?.(e) ?? e.source ?? e.name
   if (!e.source) throw new SysbuildError('SYSBUILD_CORE_BUG', `layer entry ${e.name} has neither a source nor content`)
   const fd = await openP(e.source, 'r').catch((err: NodeJS.ErrnoException) => {
     throw readError(err, shown)
   })
+  const readRoom = (want: number): Promise<number> => {
+    const room = out.room(want)
+    return readP(fd, room.buffer, room.offset, room.length, null).then(
+      ({bytesRead}) => bytesRead,
+      (err: NodeJS.ErrnoException) => {
+        throw readError(err, shown)
+      },
+    )
+  }
+  let reading: Promise<number> | undefined
   try {
     let left = e.size
+    reading = readRoom(left)
     while (left > 0) {
-      const buf = Buffer.allocUnsafe(Math.min(left, CHUNK))
-      const {bytesRead: n} = await readP(fd, buf, 0, buf.length, null).catch((err: NodeJS.ErrnoException) => {
-        throw readError(err, shown)
-      })
+      const n: number = await reading!
+      reading = undefined
       if (n === 0) throw changed(shown, e.size - left, e.size)
       left -= n
-      yield n === buf.length ? buf : buf.subarray(0, n)
+      // The chunks this read completed are handed out while the next read is already under way.
+      const done = [...out.filled(n)]
+      if (left > 0) {
+        reading = readRoom(left)
+        reading.catch(() => {}) // awaited above
+      }
+      yield* done
     }
   } finally {
+    await reading?.catch(() => {})
     await closeP(fd)
   }
 }

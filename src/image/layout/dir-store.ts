@@ -1,10 +1,9 @@
 /** An OCI image layout directory used as a content-addressed store (see store.ts for the contract). */
-import {createReadStream, createWriteStream} from 'node:fs'
-import {mkdir, open, readFile, rename, rm, stat} from 'node:fs/promises'
+import {createReadStream} from 'node:fs'
+import {mkdir, open, readFile, rename, rm, stat, type FileHandle} from 'node:fs/promises'
 import {join, resolve as resolvePath} from 'node:path'
 import {randomBytes} from 'node:crypto'
-import {Readable, Transform} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
+import {Readable} from 'node:stream'
 import {SysbuildError, parseJsonText, writeFileAtomic} from '../../core/index.js'
 import {canonicalJson} from '../canonical-json.js'
 import {DigestCounter, digestHex, isDigest, type Digest} from '../digest.js'
@@ -24,6 +23,7 @@ export interface OpenLayoutOptions {
 const LAYOUT_HEADER = '{"imageLayoutVersion":"1.0.0"}'
 const TMP_DIR = '.sysbuild-tmp'
 const LOCK_FILE = '.sysbuild-index.lock'
+const SYNC_EVERY = 64 << 20
 
 /** Open (or create) an OCI image layout. Missing → SYSBUILD_IMAGE_NOT_FOUND; malformed → SYSBUILD_IMAGE_INVALID_ARCHIVE. */
 export async function openLayout(dir: string, opts: OpenLayoutOptions = {}): Promise<ImageStore> {
@@ -98,7 +98,7 @@ class DirStore implements ImageStore {
     if (expected.digest !== undefined) {
       const have = await this.statBlob(expected.digest)
       if (have && (expected.size === undefined || have.size === expected.size)) {
-        if (source instanceof Readable) source.destroy()
+        await dropSource(source)
         return have
       }
     }
@@ -107,18 +107,28 @@ class DirStore implements ImageStore {
     const tmp = join(tmpDir, `blob-${randomBytes(8).toString('hex')}`)
     const counter = new DigestCounter()
     try {
-      const hashing = new Transform({
-        highWaterMark: 1 << 20,
-        transform(chunk: Buffer, _enc, cb) {
-          counter.update(chunk)
-          if (expected.size !== undefined && counter.size > expected.size) cb(mismatch(`blob ${expected.digest ?? ''}`.trim(), `more than the expected ${expected.size} bytes`))
-          else cb(null, chunk)
-        },
-      })
-      const input = source instanceof Uint8Array ? Readable.from([source]) : source
-      await pipeline(input, hashing, createWriteStream(tmp, {flags: 'wx', mode: 0o644, highWaterMark: 1 << 20}))
-      const fh = await open(tmp, 'r+')
+      const fh = await open(tmp, 'wx', 0o644)
       try {
+        // One chunk at a time, at most one write in flight (the contract in store.ts lets producers reuse buffers).
+        let inflight: Promise<void> | undefined
+        // Big blobs are flushed to disk while they are written (one datasync at a time), so the final sync is short.
+        let syncing: Promise<void> | undefined
+        let unsynced = 0
+        for await (const chunk of source instanceof Uint8Array ? [source] : source) {
+          counter.update(chunk)
+          if (expected.size !== undefined && counter.size > expected.size) throw mismatch(`blob ${expected.digest ?? ''}`.trim(), `more than the expected ${expected.size} bytes`)
+          await inflight
+          inflight = writeAll(fh, chunk)
+          inflight.catch(() => {}) // awaited above or below
+          unsynced += chunk.byteLength
+          if (unsynced >= SYNC_EVERY && !syncing) {
+            unsynced = 0
+            syncing = inflight.then(() => fh.datasync()).finally(() => (syncing = undefined))
+            syncing.catch(() => {})
+          }
+        }
+        await inflight
+        await syncing
         await fh.sync()
       } finally {
         await fh.close()
@@ -133,6 +143,7 @@ class DirStore implements ImageStore {
       await rename(tmp, this.blobPath(digest))
       return {digest, size: counter.size}
     } catch (e) {
+      await dropSource(source)
       await rm(tmp, {force: true})
       throw e
     }
@@ -211,6 +222,16 @@ class DirStore implements ImageStore {
       await writeFileAtomic(join(this.dir, 'index.json'), canonicalJson(next))
     })
   }
+}
+
+async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
+  for (let off = 0; off < chunk.byteLength; ) off += (await fh.write(chunk, off, chunk.byteLength - off)).bytesWritten
+}
+
+/** Stop a source that will not be read (further): streams are destroyed, generators returned (closing their files). */
+async function dropSource(source: BlobSource): Promise<void> {
+  if (source instanceof Readable) source.destroy()
+  else if (!(source instanceof Uint8Array) && 'return' in source && typeof source.return === 'function') await (source as AsyncGenerator).return(undefined).catch(() => {})
 }
 
 const notFound = (digest: string, dir: string): SysbuildError =>

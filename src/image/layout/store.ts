@@ -4,6 +4,8 @@
  * - Blobs are immutable and named by digest. `putBlob` is idempotent and atomic: the bytes land in a temporary file
  *   inside the store, are hashed while written, fsynced, then renamed into place; a mismatch with `expected`
  *   removes the temporary file and throws SYSBUILD_IMAGE_DIGEST_MISMATCH. A reader never sees a partial blob.
+ *   A source is read one chunk at a time with at most one write in flight, and no chunk is kept: once two more
+ *   chunks have been asked for, a producer may reuse a chunk's memory (the tar writer's `reuseBuffers`).
  * - Reads are verified: the stream from `openBlob` errors with SYSBUILD_IMAGE_DIGEST_MISMATCH at its end when the
  *   bytes do not hash to the digest (or the size differs). Consume it to the end to get that guarantee.
  * - index.json is replaced atomically (temp + rename) under a lock file, so concurrent taggers do not lose updates.

@@ -93,6 +93,27 @@ describe('layer writer', () => {
     })
   })
 
+  it('uncompressed layers (written from reused buffers) hold every byte: sizes around the buffer and read-ahead limits', async () => {
+    await withTempDir(async (dir) => {
+      const src = join(dir, 'src')
+      await mkdir(join(src, 'small'), {recursive: true})
+      const MiB = 1 << 20
+      // Around the 1 MiB buffers and chunks, the 256 KiB read-ahead limit, and many small files between them.
+      const sizes = [MiB - 1, MiB, MiB + 1, 3 * MiB + 7, 256 * 1024, 256 * 1024 + 1, 511, 512, 513, 0, 1]
+      for (const [i, n] of sizes.entries()) await writeFile(join(src, `f${String(i).padStart(2, '0')}`), randomBytes(n))
+      for (let i = 0; i < 300; i++) await writeFile(join(src, 'small', `s${i}`), randomBytes(i * 37))
+      const plain = await layerOf(join(dir, 'none'), src, 'none')
+      expect(sha256sum(plain.path)).toBe(plain.descriptor.digest)
+      // The streaming path (gzip) carries the same tar: zcat of it hashes to the uncompressed layer's digest.
+      const z = await layerOf(join(dir, 'gzip'), src, 'gzip')
+      expect(`sha256:${sh(`zcat '${z.path}' | sha256sum`).slice(0, 64)}`).toBe(plain.descriptor.digest)
+      const out = join(dir, 'out')
+      await mkdir(out)
+      sh(`tar -xf '${plain.path}' -C '${out}'`)
+      expect(sh(`cd '${out}' && find . -type f -exec sha256sum {} + | LC_ALL=C sort`)).toBe(sh(`cd '${src}' && find . -type f -exec sha256sum {} + | LC_ALL=C sort`))
+    })
+  })
+
   it('refuses device nodes and sockets with a clear message; turns overlay whiteouts into .wh. entries', async () => {
     await withTempDir(async (dir) => {
       const dev = join(dir, 'dev')
