@@ -8,6 +8,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {gzipSync} from 'node:zlib'
+import * as tar from 'tar-stream'
+import {digestOfBytes, MEDIA_TYPES, openLayout} from '../../src/image/index.js'
 import {buildCli, hasStackTrace, runCli} from '../commands/run-cli.js'
 import {engineTestBlockers, freePort, isSysbuildState, treeSnapshot, umociImage} from '../kit/engine-images.js'
 
@@ -41,6 +44,30 @@ afterAll(() => {
 })
 
 const layout = (tag: string) => `oci-layout:${join(work, 'oci')}:${tag}`
+
+type TarEntry = {name: string; type?: 'file' | 'symlink' | 'link'; body?: string; linkname?: string}
+let hostileCount = 0
+/** An OCI layout whose only layer carries hand-made hostile entries (no real tool writes them). */
+async function hostileImage(entries: TarEntry[]): Promise<string> {
+  const pack = tar.pack()
+  const chunks: Buffer[] = []
+  pack.on('data', (c: Buffer) => chunks.push(c))
+  const done = new Promise((r) => pack.on('end', r))
+  for (const e of entries) {
+    await new Promise<void>((res, rej) => pack.entry({name: e.name, type: e.type ?? 'file', mode: 0o644, mtime: new Date(0), uid: 0, gid: 0, linkname: e.linkname}, e.body ?? '', (err) => (err ? rej(err) : res())))
+  }
+  pack.finalize()
+  await done
+  const raw = Buffer.concat(chunks)
+  const gz = gzipSync(raw)
+  const dir = join(work, `hostile-${++hostileCount}`)
+  const store = await openLayout(dir, {create: true})
+  const layer = await store.putBlob(gz)
+  const config = await store.putJson({architecture: 'amd64', os: 'linux', config: {}, rootfs: {type: 'layers', diff_ids: [digestOfBytes(raw)]}}, MEDIA_TYPES.config)
+  const manifest = await store.putJson({schemaVersion: 2, mediaType: MEDIA_TYPES.manifest, config, layers: [{mediaType: MEDIA_TYPES.layerGzip, ...layer}]}, MEDIA_TYPES.manifest)
+  await store.tag('latest', manifest)
+  return `oci-layout:${dir}:latest`
+}
 
 function expectRefused(args: string[], code: string, exit: number, text: string): void {
   const before = snapshot()
@@ -122,6 +149,17 @@ describe.skipIf(skip)(title('engine: bad input is refused cleanly'), () => {
     expect(snapshot()).toEqual(empty)
     expect(cli('install', '--name', 'lone', '--set', 'GREETING=hi', layout('good')).status).toBe(0)
     expect(cli('uninstall', 'lone').status).toBe(0)
+  })
+
+  it.each([
+    ['an absolute path', [{name: '/etc/evil', body: 'x'}]],
+    ['a .. component', [{name: 'a/../../evil', body: 'x'}]],
+    ['a write through a symlink', [{name: 'up', type: 'symlink', linkname: '/'}, {name: 'up/evil', body: 'x'}]],
+    ['a hard link out of the layer', [{name: 'hl', type: 'link', linkname: '../../../etc/passwd'}]],
+  ] as const)('a layer with %s: SYSBUILD_IMAGE_HOSTILE_PATH, nothing written', async (_what, entries) => {
+    const ref = await hostileImage(entries as unknown as TarEntry[])
+    expectRefused(['install', '--name', 'hostile', ref], 'SYSBUILD_IMAGE_HOSTILE_PATH', 1, 'Refusing layer')
+    expect(existsSync(join(root, 'evil')) || existsSync(join(work, 'evil'))).toBe(false)
   })
 
   it('operations on a container that is not installed', () => {

@@ -148,7 +148,16 @@ describe.skipIf(skip)(title('engine: hello-world install → start → curl → 
     expect(back.stdout).toContain('Rolling back container hello to the checkout at /var/lib/containers/atomic/hello.0')
     expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toBe('Hello Zanzibar from sysbuild hello!\n')
     const list = JSON.parse(cli('containers', '--json').stdout)
-    expect(list).toEqual([expect.objectContaining({name: NAME, state: 'running', image_name: 'hello-world', backend: 'sysbuild'})])
+    expect(list).toEqual([expect.objectContaining({name: NAME, state: 'running', image_name: 'hello-world', backend: 'sysbuild', command: '/usr/bin/run.sh'})])
+    // Filters: case-insensitive substrings; nothing matching prints nothing, not even the header.
+    expect(JSON.parse(cli('containers', '-f', 'image=HELLO-W', '--json').stdout)).toHaveLength(1)
+    expect(cli('containers', '-a', '-f', 'state=inactive').stdout).toBe('')
+    const table = cli('containers').stdout.split('\n')
+    expect(table[0]).toBe('   CONTAINER ID IMAGE                NAME       COMMAND    CREATED          STATE      BACKEND    RUNTIME')
+    expect(table[1]).toMatch(/^ {3}hello {8}hello-world {10}hello {6}\/usr\/bin\/r \d{4}-\d\d-\d\d \d\d:\d\d running {4}sysbuild {3}\/usr\/\S+/)
+    const bad = cli('containers', '-f', 'colour=red')
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('The filter colour is not valid.')
   })
 
   it('an update whose container does not start rolls back on its own and serves the old version again', async () => {

@@ -144,6 +144,20 @@ describe.skipIf(skip)('pushes survive a misbehaving network and registry', () =>
     expect(proxy.log.filter((l) => l.status === 416)).toEqual([])
   })
 
+  it('a refused cross-repository mount falls back to uploading', async () => {
+    const from = target()
+    await push(from)
+    const local = join(dir, 'store-mount')
+    await pullImageTo(from, local, {retry: fast})
+    proxy.log.length = 0
+    proxy.setRule((r) => (r.method === 'POST' && r.path.includes('mount=') ? {kind: 'respond', status: 403, body: JSON.stringify({errors: [{code: 'DENIED', message: 'no mounts here'}]})} : undefined))
+    const to = target()
+    const r = await pushImageFrom(from, to, {storeDir: local, retry: fast})
+    expect(r.blobs).toMatchObject({mounted: 0, uploaded: 3})
+    expect(proxy.log.filter((l) => l.status === 403).length).toBe(3)
+    expect(await heldDigest(to)).toBe(img.digest)
+  })
+
   it('shows registry Warning headers (299) without acting on them', async () => {
     proxy.setRule(nTimes(1, (r) => r.method === 'HEAD', {kind: 'respond', status: 404, headers: {warning: '299 - "this registry retires soon"'}, body: ''}))
     const warnings: string[] = []
