@@ -90,11 +90,11 @@ export async function installContainer(opts: InstallOptions): Promise<InstallRes
       await writeStagedFiles(plan)
       const sm = serviceManager(paths, reporter)
       const steps = await transact(paths, 'install', name, reporter, async (t) => {
-        let info = await applyDeployment(t, plan, paths)
+        const info = await applyDeployment(t, plan, paths)
         await t.step('link', () => pointLink(t, cp.link, plan.destdir))
         if (plan.hasService || plan.tmpfiles !== undefined) {
           if (plan.hasService) for (const f of info['installed-files'] ?? []) reporter.line(`Created file ${f}`)
-          info = await activateDeployment(t, plan, paths, sm, info)
+          await activateDeployment(t, plan, paths, sm, info)
         }
         return t.steps
       })
@@ -128,9 +128,8 @@ function checkInstallable(paths: HostPaths, name: string, reporter: Reporter): '
 
 async function dryRun(paths: HostPaths, input: Omit<Parameters<typeof planDeployment>[0], 'slot' | 'layerCache' | 'stagingRoot'>): Promise<PlanPreview> {
   const scratch = mkdtempSync(join(tmpdir(), 'sysbuild-dry-run-'))
-  let plan: DeploymentPlan | undefined
   try {
-    plan = await planDeployment({...input, slot: 0, layerCache: join(scratch, 'layers'), stagingRoot: join(scratch, 'staging')})
+    const plan: DeploymentPlan = await planDeployment({...input, slot: 0, layerCache: join(scratch, 'layers'), stagingRoot: join(scratch, 'staging')})
     return describePlan(plan, paths, serviceManager(paths, silentReporter))
   } finally {
     rmSync(scratch, {recursive: true, force: true})

@@ -10,5 +10,5 @@ printf 'Hello %s from sysbuild %s!\n' "$RECEIVER" "$(hostname)" >"$www/index.htm
 # `runc kill` (SIGTERM), so that `systemctl stop` ends the unit cleanly.
 httpd -f -p "$PORT" -h "$www" &
 child=$!
-trap 'kill "$child"; wait "$child" || true; exit 0' TERM INT
+trap 'kill "$child" 2>/dev/null || true; wait "$child" || true; exit 0' TERM INT
 wait "$child"
