@@ -19,3 +19,11 @@ describe('generated docs', () => {
     expect(r.status).toBe(0)
   })
 })
+
+describe('generated error code table', () => {
+  it('docs/error-codes.md matches ERROR_CODES', () => {
+    const r = spawnSync('node', ['scripts/gen-error-docs.mjs', '--check'], {cwd: root, encoding: 'utf8'})
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+  })
+})
