@@ -11,6 +11,7 @@ import {
   type Compression, type Digest, type ImageStore, type NewLayer, type Platform,
 } from '../image/index.js'
 import {resolveBase, type RegistryBaseResolver} from './build-base.js'
+import {keychain, registryBaseResolver} from '../registry/index.js'
 import type {DockerConnection} from './build-docker.js'
 import {writeOutputs, type OutputResult} from './build-output.js'
 import {planBuild, type BuildRequest} from './build-plan.js'
@@ -107,7 +108,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     const host = hostPlatform()
     const architecture = plan.settings.architecture ?? host.architecture
     const platform: Platform = {os: plan.settings.os ?? 'linux', architecture, ...(architecture === host.architecture && host.variant ? {variant: host.variant} : {})}
-    const base = await timed('base', () => resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry, docker: opts.docker, shown: plan.fromText}), plan.fromText)
+    const base = await timed('base', () => resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry ?? registryBaseResolver(local, {credentials: keychain()}), docker: opts.docker, shown: plan.fromText}), plan.fromText)
     for (const [i, l] of (base.manifest?.layers ?? []).entries()) {
       layers.push({digest: l.digest, diffId: base.config!.rootfs.diff_ids[i] as Digest, mediaType: l.mediaType, size: l.size, createdBy: `base ${plan.fromText}`, base: true, cached: true})
     }
