@@ -3,7 +3,7 @@
  * and mapped to exit codes (README: "Exit codes").
  */
 import {Command, Flags, Errors} from '@oclif/core'
-import {ERROR_CODES, EXIT, isSysbuildError, located, type SysbuildError} from '../../src/core/index.js'
+import {ERROR_CODES, EXIT, errorText, isSysbuildError, type SysbuildError} from '../../src/core/index.js'
 
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
@@ -42,7 +42,7 @@ export abstract class BaseCommand extends Command {
 
   private renderSysbuildError(err: SysbuildError): never {
     const exit = ERROR_CODES[err.code].exit
-    const message = located(err.hint.file, err.hint.line, err.hint.column, err.message)
+    const message = errorText(err.message, err.hint)
     const suggestions = [...(err.hint.suggestions ?? [])]
     if (this.jsonEnabled()) {
       this.logJson({error: {code: err.code, message, suggestions, ...(err.hint.file ? {file: err.hint.file, line: err.hint.line, column: err.hint.column} : {})}})

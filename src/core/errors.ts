@@ -149,3 +149,17 @@ export function located(file: string | undefined, line: number | undefined, colu
   const pos = line === undefined ? '' : column === undefined ? `:${line}` : `:${line}:${column}`
   return `${file}${pos}: ${message}`
 }
+
+/**
+ * The one-line text of an error for the user: its message located at `hint.file` (and line/column), without
+ * naming the file twice when the message already does (`FILE: …` gets the position added; `FILE:LINE: …` and
+ * messages naming the file elsewhere, with no position to add, are kept as they are).
+ */
+export function errorText(message: string, hint: ErrorHint = {}): string {
+  const {file, line, column} = hint
+  if (!file) return message
+  if (message.startsWith(`${file}: `)) return located(file, line, column, message.slice(file.length + 2))
+  if (message.startsWith(`${file}:`) && /^\d/.test(message.slice(file.length + 1))) return message
+  if (line === undefined && message.includes(file)) return message
+  return located(file, line, column, message)
+}

@@ -3,9 +3,8 @@
  * exports directory, or a directory with `exports/` (the layout of the corpus and
  * of projectatomic/atomic-system-containers).
  */
-import {statSync, lstatSync} from 'node:fs'
 import {join, relative, resolve, dirname, isAbsolute} from 'node:path'
-import {SysbuildError, readTextFile, isSysbuildError} from '../core/index.js'
+import {SysbuildError, readTextFile, isSysbuildError, isDirectory as isDir, pathExists as exists} from '../core/index.js'
 
 export const EXPORTS_FILES = ['manifest.json', 'config.json.template', 'config.json', 'service.template', 'tmpfiles.template'] as const
 export type ExportsFileName = (typeof EXPORTS_FILES)[number]
@@ -43,21 +42,6 @@ export interface ExportsSet {
   readonly unreadable: readonly UnreadableFile[]
 }
 
-const isDir = (p: string): boolean => {
-  try {
-    return statSync(p).isDirectory()
-  } catch {
-    return false
-  }
-}
-const exists = (p: string): boolean => {
-  try {
-    lstatSync(p)
-    return true
-  } catch {
-    return false
-  }
-}
 const hasExportsFiles = (dir: string): boolean => EXPORTS_FILES.some((f) => exists(join(dir, f))) || isDir(join(dir, 'hostfs'))
 
 export interface LoadOptions {

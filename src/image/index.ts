@@ -24,6 +24,7 @@ export {layerCacheKey, readCachedLayer, writeCachedLayer} from './layer/layer-ca
 export {SCRATCH, type BaseImage} from './base/base-image.js'
 export {baseFromStore, type BaseFromStoreOptions} from './base/from-store.js'
 export {baseFromArchive, type BaseFromArchiveOptions} from './base/from-archive.js'
+export {gunzipIfNeeded} from './gunzip-if-needed.js'
 export {composeConfig, epochToRfc3339, type ImageSettings, type NewLayer} from './image-config.js'
 export {assembleImage, type AssembledImage} from './assemble.js'
 export {imageClosure, copyImage} from './output/closure.js'

@@ -5,15 +5,14 @@
  */
 import {createReadStream} from 'node:fs'
 import {Readable} from 'node:stream'
-import {createGunzip} from 'node:zlib'
 import {join} from 'node:path'
 import tarStream from 'tar-stream'
 import {SysbuildError, writeFileAtomic} from '../core/index.js'
-import {openLayout, parseIndexText, type Digest, type ImageStore} from '../image/index.js'
+import {gunzipIfNeeded, openLayout, parseIndexText, type Digest, type ImageStore} from '../image/index.js'
 
 export async function unpackOciArchive(file: string, dir: string, shown: string): Promise<ImageStore> {
   const store = await openLayout(dir, {create: true})
-  const input = await gunzipIfNeeded(createReadStream(file), file)
+  const input = await openArchive(file)
   const extract = tarStream.extract()
   input.on('error', (e) => extract.destroy(e))
   input.pipe(extract)
@@ -23,7 +22,13 @@ export async function unpackOciArchive(file: string, dir: string, shown: string)
       const name = entry.header.name.replace(/^\.\//, '')
       const blob = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name)
       if (entry.header.type === 'file' && blob) {
-        await store.putBlob(entry as unknown as Readable, {digest: `sha256:${blob[1]}` as Digest, size: entry.header.size})
+        await store.putBlob(entry as unknown as Readable, {digest: `sha256:${blob[1]}` as Digest, size: entry.header.size}).catch((e: unknown) => {
+          // Name the archive and the member: the temporary layout the blob was going to is of no use to the user.
+          if (e instanceof SysbuildError && e.code === 'SYSBUILD_IMAGE_DIGEST_MISMATCH') {
+            throw new SysbuildError(e.code, `${shown}: ${name} does not match its name (${e.message})`, {...e.hint, file}, e)
+          }
+          throw e
+        })
       } else if (entry.header.type === 'file' && name === 'index.json') {
         const parts: Buffer[] = []
         for await (const c of entry) parts.push(c as Buffer)
@@ -44,24 +49,12 @@ export async function unpackOciArchive(file: string, dir: string, shown: string)
   return openLayout(dir)
 }
 
-async function gunzipIfNeeded(input: Readable, file: string): Promise<Readable> {
-  const it = input[Symbol.asyncIterator]()
-  let first: IteratorResult<Buffer>
+/** The archive's bytes, gunzipped when needed; a missing or unreadable file is named. */
+async function openArchive(file: string): Promise<Readable> {
   try {
-    first = (await it.next()) as IteratorResult<Buffer>
+    return await gunzipIfNeeded(createReadStream(file))
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new SysbuildError('SYSBUILD_CORE_FILE_NOT_FOUND', `${file} does not exist`, {file})
     throw new SysbuildError('SYSBUILD_CORE_FILE_UNREADABLE', `cannot read ${file}: ${(e as Error).message}`, {file}, e)
   }
-  const head = first.done ? Buffer.alloc(0) : first.value
-  async function* all(): AsyncGenerator<Buffer> {
-    if (head.length) yield head
-    for (;;) {
-      const n = (await it.next()) as IteratorResult<Buffer>
-      if (n.done) return
-      yield n.value
-    }
-  }
-  const joined = Readable.from(all(), {objectMode: false})
-  return head[0] === 0x1f && head[1] === 0x8b ? joined.pipe(createGunzip()) : joined
 }

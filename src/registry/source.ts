@@ -1,7 +1,8 @@
 /**
  * What `push` reads from: an image in the local store (by name, `name:tag`, the full registry name `pull`
  * stored it under, or a manifest digest), an OCI layout (`oci:DIR[:TAG]`, also spelled `oci-layout:`), or an
- * oci-archive (`oci-archive:FILE[:TAG]`, unpacked into a temporary layout with every blob verified).
+ * oci-archive (`oci-archive:FILE[:TAG]`, unpacked into a temporary layout with every blob verified). Other
+ * transports (docker-archive:, docker-daemon:) are refused as usage errors: converting them changes the digest.
  */
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -31,6 +32,14 @@ export function splitPathTag(spec: string): {path: string; tag?: string} {
 const notFound = (name: string, extra: string[] = []): SysbuildError =>
   new SysbuildError('SYSBUILD_IMAGE_NOT_FOUND', `image ${name} not found`, {
     suggestions: [...extra, 'sysbuild build and sysbuild pull put images into the local store; oci:DIR[:TAG] and oci-archive:FILE[:TAG] name others'],
+  })
+
+/** Transports other commands read that push does not (they would change the image's digest). */
+const OTHER_TRANSPORT = /^(docker-archive|docker-daemon|docker):/
+
+const unsupportedTransport = (spec: string): SysbuildError =>
+  new SysbuildError('SYSBUILD_IMAGE_INVALID_REFERENCE', `${spec}: push reads only the local store, oci:DIR[:TAG] and oci-archive:FILE[:TAG]`, {
+    suggestions: ['sysbuild build -o oci-archive:FILE writes an oci-archive', 'skopeo copy docker-archive:FILE oci:DIR:TAG converts a docker-archive'],
   })
 
 /** The image in a layout: by tag, by digest, or the only (or `latest`) entry. */
@@ -68,7 +77,7 @@ export async function openImageSource(spec: string, opts: {readonly storeDir: st
   }
   const store = await openLayout(opts.storeDir, {create: true})
   const root = await findLocal(store, spec)
-  if (!root) throw notFound(spec)
+  if (!root) throw OTHER_TRANSPORT.test(spec) ? unsupportedTransport(spec) : notFound(spec)
   return {name: spec, store, root, local: true, dispose: none}
 }
 

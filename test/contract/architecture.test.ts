@@ -1,6 +1,7 @@
 /** The dependency direction of house-style.md §2, checked on every import in src/ and commands/. */
 import {describe, expect, it} from 'vitest'
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join, relative, resolve, dirname} from 'node:path'
 
 const root = join(import.meta.dirname, '../..')
@@ -20,10 +21,28 @@ function files(dir: string): string[] {
   })
 }
 
-const importsOf = (file: string): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!)
+/** Static imports and re-exports, bare `import 'x'`, and dynamic `import('x')` (a lazy import is still a dependency). */
+const importsOf = (file: string): string[] => {
+  const text = readFileSync(file, 'utf8')
+  return [
+    ...[...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!),
+    ...[...text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!),
+    ...[...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!),
+  ]
+}
 
 describe('architecture', () => {
+  it('sees every kind of import (the checks below cannot pass by missing one)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-arch-'))
+    try {
+      const f = join(dir, 'x.ts')
+      writeFileSync(f, "import {a} from './a.js'\nimport type {B} from '../b/index.js'\nexport * from './c.js'\nimport './d.js'\nconst e = await import('../e/index.js')\n")
+      expect(importsOf(f)).toEqual(['./a.js', '../b/index.js', './c.js', './d.js', '../e/index.js'])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
   it('src domains import only what the dependency direction allows', () => {
     const bad: string[] = []
     for (const f of files(join(root, 'src'))) {

@@ -30,6 +30,11 @@ export class LintContext {
     return this.exports.files[name]
   }
 
+  /** Whether an exports file exists, readable or not (an unreadable one is reported by exports/unreadable-file). */
+  present(name: ExportsFileName): boolean {
+    return this.file(name) !== undefined || this.exports.unreadable.some((u) => u.path === join(this.exports.exportsDir, name))
+  }
+
   /** The shown path of an exports file whether or not it exists (for findings about a missing file). */
   shownPath(name: string): string {
     return join(this.exports.shownExportsDir, name)

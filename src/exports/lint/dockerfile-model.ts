@@ -7,6 +7,7 @@ import {existsSync, readdirSync, statSync} from 'node:fs'
 import {basename, dirname, join, posix, relative, resolve, sep} from 'node:path'
 import {finalStage, instructionFlag, parseDockerfile, type Dockerfile, type DockerfileInstruction} from '../dockerfile.js'
 import type {SourceFile} from '../project.js'
+import {isDirectory} from '../../core/index.js'
 import type {LintContext} from './context.js'
 
 export type CopySourceKind = 'file' | 'dir' | 'missing' | 'remote' | 'pattern' | 'outside'
@@ -146,14 +147,6 @@ export function landingPath(op: CopyOp, abs: string, asDir: readonly string[] = 
 }
 
 const joinImage = (dir: string, rel: string): string => normalizeImagePath(`${dir}/${rel}`)
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory()
-  } catch {
-    return false
-  }
-}
 
 /** The Dockerfile of a system-container image, or undefined (none, or a plain image without exports). */
 export const systemDockerfile = (ctx: LintContext): DockerfileModel | undefined =>

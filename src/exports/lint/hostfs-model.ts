@@ -5,10 +5,10 @@
  * scripts with globs or variables) make that path *opaque*: it may exist, and so may
  * anything below it. Rules only report a path as missing when nothing can create it.
  */
-import {statSync} from 'node:fs'
 import {posix} from 'node:path'
 import {expandBraces, shellCommands, type DockerfileInstruction} from '../dockerfile.js'
 import {walkHostfs} from '../hostfs.js'
+import {isDirectory} from '../../core/index.js'
 import type {LintContext} from './context.js'
 import {dockerfileModel, landingPath, normalizeImagePath, type DockerfileModel} from './dockerfile-model.js'
 
@@ -135,7 +135,7 @@ function copyEffects(b: Builder, df: DockerfileModel): void {
         const landed = landingPath(op, p)
         const rel = landed === undefined ? undefined : inHostfs(landed)
         if (rel !== undefined) b.add({path: rel, kind: src.kind === 'dir' ? 'dir' : 'file', ...(src.kind === 'dir' ? {} : {source: p}), shown, line})
-        if (src.kind === 'dir' || (src.kind === 'pattern' && isDirPath(p))) {
+        if (src.kind === 'dir' || (src.kind === 'pattern' && isDirectory(p))) {
           for (const e of walkHostfs(p)) {
             const l = landingPath(op, e.source)
             const r = l === undefined ? undefined : inHostfs(l)
@@ -145,14 +145,6 @@ function copyEffects(b: Builder, df: DockerfileModel): void {
         }
       }
     }
-  }
-}
-
-function isDirPath(p: string): boolean {
-  try {
-    return statSync(p).isDirectory()
-  } catch {
-    return false
   }
 }
 

@@ -5,10 +5,10 @@
  * memory until the manifests say what they are. Docker layer tars are kept as they are (never recompressed).
  */
 import {Readable} from 'node:stream'
-import {createGunzip} from 'node:zlib'
 import tarStream from 'tar-stream'
 import {SysbuildError, parseJsonText, writeFileAtomic} from '../../core/index.js'
 import {digestOfBytes, type Digest} from '../digest.js'
+import {gunzipIfNeeded} from '../gunzip-if-needed.js'
 import {MEDIA_TYPES} from '../media-types.js'
 import type {Platform} from '../descriptor.js'
 import type {ImageStore} from '../layout/store.js'
@@ -59,7 +59,7 @@ export async function baseFromArchive(input: Readable, target: ImageStore, opts:
 async function readArchive(input: Readable, scratch: ImageStore, shown: string): Promise<Map<string, FileInfo>> {
   const files = new Map<string, FileInfo>()
   const extract = tarStream.extract()
-  const source = await maybeGunzip(input)
+  const source = await gunzipIfNeeded(input)
   source.on('error', (e) => extract.destroy(e))
   source.pipe(extract)
   try {
@@ -103,23 +103,6 @@ async function readArchive(input: Readable, scratch: ImageStore, shown: string):
     throw new SysbuildError('SYSBUILD_IMAGE_INVALID_ARCHIVE', `${shown} is not a readable tar archive: ${(e as Error).message}`, {}, e)
   }
   return files
-}
-
-async function maybeGunzip(input: Readable): Promise<Readable> {
-  const it = input[Symbol.asyncIterator]()
-  const first = await it.next()
-  const head: Buffer = first.done ? Buffer.alloc(0) : (first.value as Buffer)
-  async function* rest() {
-    if (head.length) yield head
-    for (;;) {
-      const n = await it.next()
-      if (n.done) return
-      yield n.value as Buffer
-    }
-  }
-  const joined = Readable.from(rest(), {objectMode: false})
-  if (head[0] === 0x1f && head[1] === 0x8b) return joined.pipe(createGunzip())
-  return joined
 }
 
 /** Put every small blob file into the scratch layout, then read it as a layout. */

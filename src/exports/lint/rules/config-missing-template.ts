@@ -7,7 +7,7 @@ export const configMissingTemplate = defineRule({
   check: (ctx) => {
     const set = ctx.exports
     if (set.kind === 'dockerfile-only') return []
-    if (ctx.file('config.json.template') || ctx.file('config.json')) return []
+    if (ctx.present('config.json.template') || ctx.present('config.json')) return []
     const hasExports = Object.keys(set.files).length > 0 || set.hostfs !== undefined || set.unreadable.length > 0
     if (!hasExports) return []
     return [

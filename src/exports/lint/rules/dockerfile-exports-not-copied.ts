@@ -12,7 +12,7 @@ export const dockerfileExportsNotCopied = defineRule({
     const df = systemDockerfile(ctx)
     if (!df || ctx.exports.kind === 'project') return []
     const present = [
-      ...EXPORTS_FILES.filter((f) => ctx.file(f) || ctx.exports.unreadable.some((u) => u.path === join(ctx.exports.exportsDir, f))),
+      ...EXPORTS_FILES.filter((f) => ctx.present(f)),
       ...(ctx.exports.hostfs ? ['hostfs'] : []),
     ]
     return present.flatMap((name): RuleFinding[] => {

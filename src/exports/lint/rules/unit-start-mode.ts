@@ -13,6 +13,7 @@ export const unitStartMode = defineRule({
   check: (ctx) => {
     if (!hasContainerService(ctx)) return []
     const m = unitModel(ctx)
+    if (!m && ctx.present('service.template')) return [] // unreadable: exports/unreadable-file reports it
     if (!m) return [{file: ctx.shownPath('service.template'), message: `${PIDFILE_MODE} (no service.template: the default unit uses $PIDFILE and $EXEC_STOPPOST)`}]
     const pidfile = usesPidfileMode(m.file.text)
     return [{file: m.file.shown, message: pidfile ? `${PIDFILE_MODE} (the unit uses $PIDFILE and $EXEC_STOPPOST)` : PLAIN_MODE}]

@@ -1,0 +1,150 @@
+/**
+ * push, pull and login on bad input, with no registry needed: garbage and broken archives, a blob that does not
+ * match its name, a transport push does not read, and a dead registry (127.0.0.1:1). Each must give one clear
+ * message naming the archive (once), a stable Code:, the documented exit code, no stack trace, and leave no
+ * temporary files behind. The archives are made with GNU tar and gzip, the layout by hand (not by sysbuild).
+ */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {execFileSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {buildCli, hasStackTrace, runCli, type CliResult} from './run-cli.js'
+
+/** oclif wraps messages with ` ›   ` continuation prefixes: undo that. */
+const flat = (text: string) => text.replace(/\s*\n ›\s+/g, ' ').replace(/^ ›\s+/gm, '')
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
+const count = (text: string, part: string) => text.split(part).length - 1
+
+let dir: string
+let tmp: string
+let env: Record<string, string>
+
+/** A one-image OCI layout written by hand: config, one layer (a GNU tar), manifest, index. */
+function handLayout(root: string): {layer: string} {
+  const blobs = join(root, 'blobs', 'sha256')
+  mkdirSync(blobs, {recursive: true})
+  const src = join(root, '..', 'layer-src')
+  mkdirSync(src, {recursive: true})
+  writeFileSync(join(src, 'hello.txt'), 'hello\n'.repeat(1000))
+  const layer = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--mtime=@0', '-C', src, '-cf', '-', '.'])
+  const put = (b: Buffer | string) => {
+    const d = sha(b)
+    writeFileSync(join(blobs, d), b)
+    return {digest: `sha256:${d}`, size: Buffer.byteLength(b)}
+  }
+  const l = put(layer)
+  const config = put(JSON.stringify({architecture: 'amd64', os: 'linux', config: {}, rootfs: {type: 'layers', diff_ids: [l.digest]}}))
+  const manifest = put(JSON.stringify({schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {mediaType: 'application/vnd.oci.image.config.v1+json', ...config}, layers: [{mediaType: 'application/vnd.oci.image.layer.v1.tar', ...l}]}))
+  writeFileSync(join(root, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}')
+  writeFileSync(join(root, 'index.json'), JSON.stringify({schemaVersion: 2, manifests: [{mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: {'org.opencontainers.image.ref.name': 'latest'}}]}))
+  return {layer: l.digest.slice(7)}
+}
+
+const tarOf = (layout: string, out: string) => execFileSync('tar', ['-C', layout, '-cf', out, '.'])
+
+beforeAll(() => {
+  buildCli()
+  dir = mkdtempSync(join(tmpdir(), 'sb-reg-input-'))
+  tmp = join(dir, 'tmp')
+  mkdirSync(tmp)
+  // TMPDIR is where push unpacks archives: it must be empty again after every failure.
+  env = {TMPDIR: tmp, SYSBUILD_ROOT: join(dir, 'root'), DOCKER_CONFIG: join(dir, 'docker'), REGISTRY_AUTH_FILE: join(dir, 'no-auth.json')}
+  const good = join(dir, 'good')
+  const {layer} = handLayout(good)
+  tarOf(good, join(dir, 'good.tar'))
+  writeFileSync(join(dir, 'garbage.tar'), Buffer.from(Array.from({length: 5000}, (_, i) => (i * 7919 + 13) % 251)))
+  writeFileSync(join(dir, 'truncated.tar.gz'), execFileSync('gzip', ['-c', join(dir, 'good.tar')]).subarray(0, 200))
+
+  const badIndex = join(dir, 'bad-index')
+  handLayout(badIndex)
+  writeFileSync(join(badIndex, 'index.json'), '{"schemaVersion": 2,\n "manifests": [,]}')
+  tarOf(badIndex, join(dir, 'bad-index.tar'))
+
+  const corrupt = join(dir, 'corrupt')
+  handLayout(corrupt)
+  const blob = join(corrupt, 'blobs', 'sha256', layer)
+  const bytes = readFileSync(blob)
+  bytes[600] = bytes[600]! ^ 0xff
+  writeFileSync(blob, bytes)
+  tarOf(corrupt, join(dir, 'corrupt.tar'))
+})
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+function expectRefusal(r: CliResult, exit: number, code: string): string {
+  expect({status: r.status, stderr: r.status === exit ? '' : r.stderr}).toEqual({status: exit, stderr: ''})
+  expect(r.stdout).toBe('')
+  expect(r.stderr).toContain(`Code: ${code}`)
+  expect(hasStackTrace(r.stderr)).toBe(false)
+  expect(readdirSync(tmp)).toEqual([])
+  return flat(r.stderr)
+}
+
+describe('push: bad archives and layouts', () => {
+  it('garbage bytes as an oci-archive: exit 1, INVALID_ARCHIVE, the archive named once', () => {
+    const text = expectRefusal(runCli(['push', `oci-archive:${dir}/garbage.tar`, '127.0.0.1:1/x/y:1'], {env}), 1, 'SYSBUILD_IMAGE_INVALID_ARCHIVE')
+    expect(text).toContain(`oci-archive:${dir}/garbage.tar is not a readable tar archive`)
+    expect(count(text, `${dir}/garbage.tar`)).toBe(1)
+  })
+
+  it('a truncated gzip: exit 1, INVALID_ARCHIVE', () => {
+    const text = expectRefusal(runCli(['push', `oci-archive:${dir}/truncated.tar.gz`, '127.0.0.1:1/x/y:1'], {env}), 1, 'SYSBUILD_IMAGE_INVALID_ARCHIVE')
+    expect(count(text, `${dir}/truncated.tar.gz`)).toBe(1)
+  })
+
+  it('a missing archive: exit 1, FILE_NOT_FOUND naming it', () => {
+    const text = expectRefusal(runCli(['push', `oci-archive:${dir}/missing.tar`, '127.0.0.1:1/x/y:1'], {env}), 1, 'SYSBUILD_CORE_FILE_NOT_FOUND')
+    expect(count(text, `${dir}/missing.tar`)).toBe(1)
+  })
+
+  it('malformed index.json: the line and column inside the archive', () => {
+    const text = expectRefusal(runCli(['push', `oci-archive:${dir}/bad-index.tar`, '127.0.0.1:1/x/y:1'], {env}), 1, 'SYSBUILD_IMAGE_INVALID_ARCHIVE')
+    expect(text).toMatch(new RegExp(`oci-archive:${dir}/bad-index\\.tar:index\\.json:2:\\d+: `))
+  })
+
+  it('a blob that does not match its name: DIGEST_MISMATCH naming the archive and the member', () => {
+    const text = expectRefusal(runCli(['push', `oci-archive:${dir}/corrupt.tar`, '127.0.0.1:1/x/y:1'], {env}), 1, 'SYSBUILD_IMAGE_DIGEST_MISMATCH')
+    // (oclif may wrap inside the 64 hex digits: compare without white space)
+    expect(text.replace(/\s+/g, '')).toMatch(new RegExp(`oci-archive:${dir}/corrupt\\.tar:blobs/sha256/[a-f0-9]{64}doesnotmatchitsname`))
+  })
+
+  it('a transport push does not read (docker-archive:): a usage error, exit 2, not "image not found"', () => {
+    const text = expectRefusal(runCli(['push', `docker-archive:${dir}/good.tar`, '127.0.0.1:1/x/y:1'], {env}), 2, 'SYSBUILD_IMAGE_INVALID_REFERENCE')
+    expect(text).toContain('push reads only the local store, oci:DIR[:TAG] and oci-archive:FILE[:TAG]')
+  })
+
+  it('--json: the error as data on stdout, same exit code', () => {
+    const r = runCli(['push', `oci-archive:${dir}/garbage.tar`, '127.0.0.1:1/x/y:1', '--json'], {env})
+    expect(r.status).toBe(1)
+    expect(JSON.parse(r.stdout).error).toMatchObject({code: 'SYSBUILD_IMAGE_INVALID_ARCHIVE', message: expect.stringContaining('garbage.tar')})
+    expect(hasStackTrace(r.stdout + r.stderr)).toBe(false)
+  })
+})
+
+describe('a dead registry (127.0.0.1:1)', () => {
+  it('push of a good archive: exit 1, UNREACHABLE, and the unpacked archive is removed', () => {
+    const text = expectRefusal(runCli(['push', `oci-archive:${dir}/good.tar`, '127.0.0.1:1/x/y:1'], {env}), 1, 'SYSBUILD_REGISTRY_UNREACHABLE')
+    expect(text).toContain('cannot reach registry 127.0.0.1:1')
+  })
+
+  it('push of a gzipped good archive (gzip -c): unpacked, then exit 1, UNREACHABLE', () => {
+    writeFileSync(join(dir, 'good.tar.gz'), execFileSync('gzip', ['-c', join(dir, 'good.tar')]))
+    const text = expectRefusal(runCli(['push', `oci-archive:${dir}/good.tar.gz`, '127.0.0.1:1/x/y:1'], {env}), 1, 'SYSBUILD_REGISTRY_UNREACHABLE')
+    expect(text).toContain('cannot reach registry 127.0.0.1:1')
+  })
+
+  it('pull: exit 1, UNREACHABLE, and no store is created', () => {
+    const root = join(dir, 'pull-root')
+    const text = expectRefusal(runCli(['pull', '127.0.0.1:1/x/y:1', '--root', root], {env}), 1, 'SYSBUILD_REGISTRY_UNREACHABLE')
+    expect(text).toContain('cannot reach registry 127.0.0.1:1')
+    expect(existsSync(root)).toBe(false)
+  })
+
+  it('login: exit 1, UNREACHABLE, nothing stored, the password never shown', () => {
+    const r = runCli(['login', '127.0.0.1:1', '-u', 'alice', '-p', 'hunter2-secret'], {env})
+    expectRefusal(r, 1, 'SYSBUILD_REGISTRY_UNREACHABLE')
+    expect(r.stderr).not.toContain('hunter2-secret')
+    expect(existsSync(join(dir, 'docker', 'config.json'))).toBe(false)
+  })
+})
