@@ -4,16 +4,21 @@ import {commandReporter} from './_shared/engine-reporter.js'
 import {runInContainer, type RunResult} from '../src/engine/index.js'
 
 export default class Run extends BaseCommand {
-  static override summary = 'Start a system container, or run a command in it.'
+  static override summary = 'Start a system container, run a command in it, or run an image once.'
 
-  static override description = `Without a command: the same as sysbuild start. With a command (after --): runs it in the running container (runc exec), or, when the container is not running, in a temporary container made from the deployment's config.json (id NAME-run-<pid>). The exit status is the command's.`
+  static override description = `Without a command: the same as sysbuild start. With a command (after --): runs it in the running container (runc exec), or, when the container is not running, in a temporary container made from the deployment's config.json (id NAME-run-<pid>). The exit status is the command's.
 
-  static override examples = ['<%= config.bin %> <%= command.id %> hello -- cat /etc/os-release']
+An IMAGE instead of NAME (it has a registry or a ":", and no container has that name) is taken from the local store or pulled, then run once in the foreground as run-once-<pid> with a temporary bundle, the command (if any) replacing its arguments; nothing is left installed.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> hello -- cat /etc/os-release',
+    '<%= config.bin %> <%= command.id %> localhost:5000/tools:1 -- ls /',
+  ]
 
   static override strict = false
 
   static override args = {
-    name: Args.string({required: true, description: 'Container name.'}),
+    name: Args.string({required: true, description: 'Container name, or an image reference to run once.'}),
   }
 
   static override flags = {

@@ -17,7 +17,7 @@ export default class Update extends BaseCommand {
   }
 
   static override flags = {
-    all: Flags.boolean({description: 'Update every installed container; print a SUMMARY table.'}),
+    all: Flags.boolean({description: 'Update every installed container; print a SUMMARY table (with --json: an array of {container, imageIdBefore, imageIdAfter, latestImageId, status}).'}),
     rebase: Flags.string({description: 'Switch to this image.'}),
     set: Flags.string({multiple: true, multipleNonGreedy: true, description: 'NAME=VALUE for a template variable (repeatable).'}),
     runtime: Flags.string({description: 'OCI runtime (default: the one recorded at install).'}),

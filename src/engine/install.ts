@@ -76,24 +76,24 @@ export async function installContainer(opts: InstallOptions): Promise<InstallRes
   const cp = containerPaths(paths, name)
   if (opts.dryRun) {
     if (checkInstallable(paths, name, reporter) === 'present') return {status: 'already-present', name}
-    reporter.line(`Extracting to ${cp.deploymentTarget(0)}`)
+    reporter.line(`Extracting to ${cp.deployment(0)}`)
     return {status: 'dry-run', name, preview: await dryRun(paths, {...common, systemdCgroup})}
   }
   return withContainerLock(paths, name, async () => {
     await recoverJournal(paths, name, reporter)
     if (checkInstallable(paths, name, reporter) === 'present') return {status: 'already-present', name}
-    reporter.line(`Extracting to ${cp.deploymentTarget(0)}`)
+    reporter.line(`Extracting to ${cp.deployment(0)}`)
     const plan = await planDeployment({...common, systemdCgroup, slot: 0, layerCache: paths.layers, stagingRoot: paths.staging})
     try {
       for (const w of plan.warnings) reporter.warn(w)
-      for (const f of plan.hostFiles.existing) reporter.line(`File ${f} already exists`)
+      for (const f of plan.hostFiles.existing) reporter.line(`File ${paths.real(f)} already exists`)
       await writeStagedFiles(plan)
       const sm = serviceManager(paths, reporter)
       const steps = await transact(paths, 'install', name, reporter, async (t) => {
         const info = await applyDeployment(t, plan, paths)
         await t.step('link', () => pointLink(t, cp.link, plan.destdir))
         if (plan.hasService || plan.tmpfiles !== undefined) {
-          if (plan.hasService) for (const f of info['installed-files'] ?? []) reporter.line(`Created file ${f}`)
+          if (plan.hasService) for (const f of info['installed-files'] ?? []) reporter.line(`Created file ${paths.real(f)}`)
           await activateDeployment(t, plan, paths, sm, info)
         }
         return t.steps

@@ -67,7 +67,7 @@ export async function rollbackLocked(opts: RollbackOptions & {readonly reporter:
   if (info['has-container-service'] && !present(unitCopy)) {
     throw new SysbuildError('SYSBUILD_ENGINE_NO_ROLLBACK', `Error: Cannot find systemd service file for previous version. The previous checkout at ${destdir} may be corrupted.`)
   }
-  reporter.line(`Rolling back container ${name} to the checkout at ${destdir}`)
+  reporter.line(`Rolling back container ${name} to the checkout at ${dir}`)
   const exportsOf = readImageExports(info.remote ? paths.real(info.remote) : join(dir, 'rootfs'), info.image)
   const hostFiles = planHostFiles({
     hostfs: exportsOf.hostfs,
@@ -77,7 +77,7 @@ export async function rollbackLocked(opts: RollbackOptions & {readonly reporter:
     paths,
     replaceable: unchangedHostFiles(current.info['installed-files-checksum'] ?? {}, paths),
   })
-  for (const f of hostFiles.existing) reporter.line(`File ${f} already exists`)
+  for (const f of hostFiles.existing) reporter.line(`File ${paths.real(f)} already exists`)
   const sm = serviceManager(paths, reporter)
   const wasRunning = await isServiceRunning(paths, sm, name, current.info)
   const tmpfilesCopy = join(dir, tmpfilesCopyName(name))

@@ -2,7 +2,8 @@
  * `sysbuild run NAME [-- CMD…]` (atomic-semantics.md §18): no command starts the
  * service; a command runs in the running container (`runc exec`), or, when it is not
  * running, in a temporary container made from the deployment's config.json with its own
- * id (NAME-run-<pid>) so it cannot collide with the service.
+ * id (NAME-run-<pid>) so it cannot collide with the service. An image reference instead
+ * of a name runs that image once (run-image.ts).
  */
 import {spawn} from 'node:child_process'
 import {mkdirSync, rmSync} from 'node:fs'
@@ -14,6 +15,7 @@ import type {EngineOptions} from './install.js'
 import {containerPaths, hostPaths, targetPath} from './paths.js'
 import {silentReporter} from './reporter.js'
 import {runcFor, runcRun} from './runc.js'
+import {namesImage, runImage} from './run-image.js'
 import {runtimeBundle} from './runtime-bundle.js'
 import {startContainer} from './runner.js'
 import {serviceManager} from './service-manager.js'
@@ -28,7 +30,8 @@ export interface RunOptions extends EngineOptions {
 
 export interface RunResult {
   readonly name: string
-  readonly mode: 'started' | 'exec' | 'temporary'
+  /** `image`: NAME named an image, run once as `run-once-<pid>`. */
+  readonly mode: 'started' | 'exec' | 'temporary' | 'image'
   readonly exitCode: number
 }
 
@@ -42,6 +45,11 @@ const foreground = (cmd: string, args: readonly string[], cwd?: string): Promise
 export async function runInContainer(opts: RunOptions): Promise<RunResult> {
   const reporter = opts.reporter ?? silentReporter
   const paths = hostPaths({root: opts.root, checkoutPath: opts.checkoutPath})
+  if (namesImage(opts.name, opts)) {
+    if (opts.detach) throw new SysbuildError('SYSBUILD_ENGINE_NOT_RUNNING', 'Cannot use --detach with not running containers')
+    const ran = await runImage({...opts, image: opts.name, reporter})
+    return {name: ran.id, mode: 'image', exitCode: ran.exitCode}
+  }
   if (opts.command.length === 0) {
     await startContainer({...opts, reporter})
     return {name: opts.name, mode: 'started', exitCode: 0}

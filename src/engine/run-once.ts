@@ -20,7 +20,14 @@ export interface RunOnceResult {
   readonly preview?: PlanPreview
 }
 
-type RunOnceInput = Omit<PlanInput, 'slot' | 'layerCache' | 'stagingRoot' | 'runOnce'> & {readonly reporter: Reporter; readonly dryRun: boolean}
+type RunOnceInput = Omit<PlanInput, 'slot' | 'layerCache' | 'stagingRoot' | 'runOnce'> & {
+  readonly reporter: Reporter
+  readonly dryRun: boolean
+  /** runc id (default `NAME-once-<pid>`). */
+  readonly id?: string
+  /** Replaces `process.args` of the rendered config (`sysbuild run IMAGE CMD…`). */
+  readonly command?: readonly string[]
+}
 
 export async function runOnce(input: RunOnceInput): Promise<RunOnceResult> {
   const {paths} = input
@@ -40,8 +47,10 @@ export async function runOnce(input: RunOnceInput): Promise<RunOnceResult> {
     }
     try {
       const runc = runcFor(paths, input.runtime.path)
-      const bundle = await runtimeBundle(paths, plan.staged, join(scratch, 'run'))
-      const id = `${input.name}-once-${process.pid}`
+      const command = input.command && input.command.length > 0 ? input.command : undefined
+      const withCommand = command ? (config: Record<string, unknown>) => ({...config, process: {...((config.process ?? {}) as object), args: [...command], terminal: false}}) : undefined
+      const bundle = await runtimeBundle(paths, plan.staged, join(scratch, 'run'), withCommand)
+      const id = input.id ?? `${input.name}-once-${process.pid}`
       const child = spawn(runc.path, [...runc.global, 'run', '--bundle', bundle, id], {cwd: plan.staged, stdio: ['ignore', 'inherit', 'inherit']})
       const code = await new Promise<number>((resolve, reject) => {
         child.on('error', reject)

@@ -96,16 +96,15 @@ export async function startContainer(opts: RunnerOptions): Promise<ContainerStat
     })
   }
   reporter.line(`Started ${opts.name} (pid ${after.pid})`)
-  return statusContainer(opts)
+  return {name: opts.name, deployment: active.destdir, image: active.info.image, state: 'running', manager: 'sysbuild', pid: after.pid, log}
 }
 
+/** The state 300 ms after the start, unless the container is already gone. */
 async function settle(runc: Runc, name: string) {
-  let state = await runcState(runc, name)
-  for (let i = 0; i < 3 && state?.status === 'running'; i++) {
-    await sleep(100)
-    state = await runcState(runc, name)
-  }
-  return state
+  const state = await runcState(runc, name)
+  if (state?.status !== 'running') return state
+  await sleep(300)
+  return runcState(runc, name)
 }
 
 export async function stopContainer(opts: RunnerOptions): Promise<ContainerStatus> {
@@ -139,8 +138,9 @@ export async function stopRunc(runc: Runc, name: string, timeoutMs: number, repo
 async function waitStopped(runc: Runc, name: string, timeoutMs: number) {
   const until = Date.now() + timeoutMs
   let state = await runcState(runc, name)
-  while (state && state.status !== 'stopped' && Date.now() < until) {
-    await sleep(100)
+  // Most containers stop within a few milliseconds of the signal: look again soon, then every 100 ms.
+  for (let wait = 20; state && state.status !== 'stopped' && Date.now() < until; wait = Math.min(wait * 2, 100)) {
+    await sleep(wait)
     state = await runcState(runc, name)
   }
   return state

@@ -2,7 +2,7 @@
  * The OCI runtime: which binary (atomic-semantics.md §4.3), whether it is installed,
  * and which flags it understands.
  */
-import {accessSync, constants, existsSync} from 'node:fs'
+import {accessSync, constants, existsSync, statSync} from 'node:fs'
 import {delimiter, isAbsolute, join, resolve} from 'node:path'
 import {execCapture, SysbuildError} from '../core/index.js'
 
@@ -61,14 +61,24 @@ export async function probeRuntime(path: string): Promise<RuntimeFeatures> {
     throw missing()
   }
   if (version.status !== 0) throw missing()
+  // The flags a binary understands do not change while it stays the same file.
+  const st = statSync(path)
+  const key = `${path}\0${st.ino}\0${st.size}\0${st.mtimeMs}`
+  const known = probed.get(key)
+  if (known) return known
   const help = await execCapture(path, ['--help'])
   const runHelp = await execCapture(path, ['run', '--help'])
-  return {
+  const features = {
     path,
     systemdCgroup: `${help.stdout}${help.stderr}`.includes('--systemd-cgroup'),
     pidFile: `${runHelp.stdout}${runHelp.stderr}`.includes('--pid-file'),
   }
+  probed.set(key, features)
+  return features
 }
+
+/** Flag probes per runtime binary (path, inode, size, mtime) for the life of the process. */
+const probed = new Map<string, RuntimeFeatures>()
 
 export type SystemdCgroupMode = 'auto' | 'always' | 'never'
 

@@ -15,11 +15,12 @@ import {updateContainer} from './update.js'
 
 export type UpdateStatus = 'Updated now' | 'Updated' | 'Failed' | 'Unknown'
 
+/** One row of the SUMMARY (and one element of `update --all --json`); image ids are hex manifest digests. */
 export interface UpdateSummaryRow {
   readonly container: string
-  readonly before: string
-  readonly after: string
-  readonly latest: string
+  readonly imageIdBefore: string
+  readonly imageIdAfter: string
+  readonly latestImageId: string
   readonly status: UpdateStatus
   readonly error?: string
 }
@@ -36,15 +37,15 @@ export async function updateAll(opts: EngineOptions = {}): Promise<UpdateSummary
       before = active.info.revision
       latest = digestHex((await resolveImage(active.info.image, {root: opts.root})).manifestDigest)
     } catch (e) {
-      rows.push({container: name, before, after: before, latest, status: 'Unknown', error: (e as Error).message})
+      rows.push({container: name, imageIdBefore: before, imageIdAfter: before, latestImageId: latest, status: 'Unknown', error: (e as Error).message})
       continue
     }
     try {
       const r = await updateContainer({...opts, name, reporter})
-      rows.push({container: name, before, after: latest, latest, status: r.status === 'updated' ? 'Updated now' : 'Updated'})
+      rows.push({container: name, imageIdBefore: before, imageIdAfter: latest, latestImageId: latest, status: r.status === 'updated' ? 'Updated now' : 'Updated'})
     } catch (e) {
       reporter.warn(`${name}: ${(e as Error).message}`)
-      rows.push({container: name, before, after: before, latest, status: 'Failed', ...(isSysbuildError(e) ? {error: `${e.code}: ${e.message}`} : {error: String(e)})})
+      rows.push({container: name, imageIdBefore: before, imageIdAfter: before, latestImageId: latest, status: 'Failed', ...(isSysbuildError(e) ? {error: `${e.code}: ${e.message}`} : {error: String(e)})})
     }
   }
   return rows
@@ -53,7 +54,7 @@ export async function updateAll(opts: EngineOptions = {}): Promise<UpdateSummary
 /** atomic's SUMMARY table (image ids cut to 12 characters). */
 export function formatUpdateSummary(rows: readonly UpdateSummaryRow[]): string[] {
   const head = ['Container', 'Image ID before update', 'Image ID after update', 'Latest image ID', 'Status']
-  const cells = rows.map((r) => [r.container, r.before.slice(0, 12), r.after.slice(0, 12), r.latest.slice(0, 12), r.status])
+  const cells = rows.map((r) => [r.container, r.imageIdBefore.slice(0, 12), r.imageIdAfter.slice(0, 12), r.latestImageId.slice(0, 12), r.status])
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd()
   return ['SUMMARY', line(head), ...cells.map(line)]

@@ -134,7 +134,7 @@ describe.skipIf(skip)(title('engine: atomic test images (real runc)'), () => {
     expect(again.stdout).toContain('Latest version already installed.')
     const back = cli('rollback', N)
     expect(back.status, back.stderr).toBe(0)
-    expect(back.stdout).toContain(`Rolling back container ${N} to the checkout at /var/lib/containers/atomic/${N}.0`)
+    expect(back.stdout).toContain(`Rolling back container ${N} to the checkout at ${root}/var/lib/containers/atomic/${N}.0`)
     expect(readFileSync(join(root, 'etc/systemd/system', `${N}.service`), 'utf8')).toContain('ExecStop=\n')
     expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toContain('Hi Tester')
     expect(cli('uninstall', N).status).toBe(0)
@@ -153,7 +153,7 @@ describe.skipIf(skip)(title('engine: atomic test images (real runc)'), () => {
     expect(readlinkSync(join(root, 'broken-symlink'))).toBe('/does/not/exist')
     expect(lstatSync(join(root, 'usr/local/placeholder-lib')).isDirectory()).toBe(true)
     for (const f of ['/usr/local/lib/secret-message', '/usr/local/lib/secret-message-template', `/usr/local/lib/renamed-${H}`]) {
-      expect(r.stdout).toContain(`Created file ${f}`)
+      expect(r.stdout).toContain(`Created file ${root}${f}`)
     }
     const checksums = (): Record<string, string> => info(H)['installed-files-checksum']
     const sha = (p: string) => sh('sha256sum', [join(root, p)]).split(' ')[0]

@@ -63,7 +63,7 @@ describe.skipIf(skip)(title('examples/etcd-like: a daemon with state, config and
   it('installs: config renamed to $CONF_DIRECTORY/$NAME, ctl linked by tmpfiles, state and run dirs made', () => {
     const r = cli('install', N, '--set', `KVD_LISTEN_CLIENT_URLS=${endpoint}`, '--set', 'KVD_NAME=node1')
     expect(r.status, r.stderr).toBe(0)
-    expect(r.stdout).toContain(`Created file /etc/${N}/kvd.conf`)
+    expect(r.stdout).toContain(`Created file ${root}/etc/${N}/kvd.conf`)
     expect(readFileSync(join(root, 'etc', N, 'kvd.conf'), 'utf8')).toContain('KVD_NAME=default')
     expect(readlinkSync(join(root, 'usr/local/bin', `${N}ctl`))).toBe(`/var/lib/containers/atomic/${N}.0/rootfs/usr/bin/kvdctl`)
     expect(lstatSync(join(root, 'var/lib', N)).mode & 0o777).toBe(0o700)

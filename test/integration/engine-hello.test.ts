@@ -84,7 +84,7 @@ describe.skipIf(skip)(title('engine: hello-world install → start → curl → 
     expect(hasStackTrace(r.stderr)).toBe(false)
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout.split('\n')).toEqual([
-      'Extracting to /var/lib/containers/atomic/hello.0',
+      `Extracting to ${root}/var/lib/containers/atomic/hello.0`,
       `systemd-tmpfiles --create --root=${root} ${root}/etc/tmpfiles.d/hello.conf`,
       `systemctl --root=${root} enable hello`,
       '',
@@ -138,14 +138,14 @@ describe.skipIf(skip)(title('engine: hello-world install → start → curl → 
     expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toBe('Hello Zanzibar from sysbuild hello!\n')
     const up = cli('update', NAME, '--rebase', 'hello-world:2')
     expect(up.status, up.stderr).toBe(0)
-    expect(up.stdout).toContain('Extracting to /var/lib/containers/atomic/hello.1')
+    expect(up.stdout).toContain(`Extracting to ${root}/var/lib/containers/atomic/hello.1`)
     expect(readlinkSync(join(root, 'var/lib/containers/atomic', NAME))).toBe('/var/lib/containers/atomic/hello.1')
     expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toBe('Howdy Zanzibar from sysbuild hello!\n')
     const same = cli('update', NAME)
     expect(same.stdout).toContain('Latest version already installed.')
     const back = cli('rollback', NAME)
     expect(back.status, back.stderr).toBe(0)
-    expect(back.stdout).toContain('Rolling back container hello to the checkout at /var/lib/containers/atomic/hello.0')
+    expect(back.stdout).toContain(`Rolling back container hello to the checkout at ${root}/var/lib/containers/atomic/hello.0`)
     expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toBe('Hello Zanzibar from sysbuild hello!\n')
     const list = JSON.parse(cli('containers', '--json').stdout)
     expect(list).toEqual([expect.objectContaining({name: NAME, state: 'running', image_name: 'hello-world', backend: 'sysbuild', command: '/usr/bin/run.sh'})])
@@ -165,7 +165,7 @@ describe.skipIf(skip)(title('engine: hello-world install → start → curl → 
     expect(up.status).toBe(1)
     expect(up.stderr).toContain('SYSBUILD_ENGINE_START_FAILED')
     expect(up.stderr).toContain('Could not restart hello.  Attempt automatic rollback')
-    expect(up.stdout).toContain('Rolling back container hello to the checkout at /var/lib/containers/atomic/hello.0')
+    expect(up.stdout).toContain(`Rolling back container hello to the checkout at ${root}/var/lib/containers/atomic/hello.0`)
     expect(readlinkSync(join(root, 'var/lib/containers/atomic', NAME))).toBe('/var/lib/containers/atomic/hello.0')
     expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toBe('Hello Zanzibar from sysbuild hello!\n')
     // The broken version's output is in the log sysbuild keeps.

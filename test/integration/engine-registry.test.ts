@@ -51,7 +51,7 @@ describe.skipIf(skip)(title('engine: install from a registry'), () => {
     const r = cli('install', `${reg.host}/sb/hello:1`, '--set', `PORT=127.0.0.1:${port}`, '--set', 'RECEIVER=Registry')
     expect(r.status, r.stderr).toBe(0)
     // §16: last path component, plus -<tag> when the tag is not latest.
-    expect(r.stdout).toContain('Extracting to /var/lib/containers/atomic/hello-1.0')
+    expect(r.stdout).toContain(`Extracting to ${root}/var/lib/containers/atomic/hello-1.0`)
     const images = JSON.parse(cli('images', '--json').stdout)
     expect(images).toEqual([expect.objectContaining({ref: `${reg.host}/sb/hello:1`, usedBy: ['hello-1']})])
     // skopeo, not sysbuild, reads what the store holds: the same manifest digest as the registry's.
