@@ -93,8 +93,10 @@ describe.skipIf(!hasPython)('parseJsonWithPositions agrees with Python json.load
   const verdicts = hasPython ? pythonVerdicts(docs) : []
 
   it(`uses a real sample (${docs.length} documents, corpus ${existsSync(CORPUS) ? 'present' : 'absent: skipped its part'})`, () => {
-    expect(verdicts.filter((v) => v.ok).length).toBeGreaterThan(20)
-    expect(verdicts.filter((v) => !v.ok).length).toBeGreaterThan(40)
+    // Without the corpus only the hand-written documents (and their one-character mutations) are there.
+    const corpus = existsSync(CORPUS)
+    expect(verdicts.filter((v) => v.ok).length).toBeGreaterThan(corpus ? 20 : 5)
+    expect(verdicts.filter((v) => !v.ok).length).toBeGreaterThan(corpus ? 40 : 10)
   })
 
   it('accepts and refuses the same documents, with the same values', () => {

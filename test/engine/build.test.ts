@@ -149,8 +149,9 @@ describe('sysbuild build (library)', () => {
       expect(r.layers).toHaveLength(2)
       await expect(buildImage({cwd: dir, dir: dir, rootfs: ['rootfs'], root: join(dir, 'root')})).rejects.toMatchObject({code: 'SYSBUILD_USAGE_NOT_A_PROJECT'})
       await expect(buildImage({cwd: dir, dir: dir, rootfs: ['rootfs'], tag: 'Bad Name', root: join(dir, 'root')})).rejects.toMatchObject({code: 'SYSBUILD_IMAGE_INVALID_REFERENCE'})
-      await expect(buildImage({cwd: dir, dir: dir, rootfs: ['rootfs'], tag: 'x:1', from: 'registry.example/base:1', root: join(dir, 'root')})).rejects.toMatchObject({
-        code: 'SYSBUILD_IMAGE_INVALID_REFERENCE', message: expect.stringContaining('registry bases need the registry client'),
+      // A registry base goes to the registry client; this one (loopback, a closed port) cannot be reached.
+      await expect(buildImage({cwd: dir, dir: dir, rootfs: ['rootfs'], tag: 'x:1', from: '127.0.0.1:1/base:1', root: join(dir, 'root')})).rejects.toMatchObject({
+        code: 'SYSBUILD_REGISTRY_UNREACHABLE', message: expect.stringContaining('127.0.0.1:1'),
       })
       await writeFile(join(dir, 'sysbuild.toml'), 'name = "x"\nrootfs = "not-a-list"\n')
       await expect(buildImage({dir, root: join(dir, 'root')})).rejects.toMatchObject({code: 'SYSBUILD_EXPORTS_SCHEMA_VIOLATION'})
