@@ -30,8 +30,13 @@ export const precompiledPath = (domain: string, name: string, schemaText: string
 export function loadPrecompiled(domain: string, name: string, schemaText: string): ValidateFunction | undefined {
   const file = precompiledPath(domain, name, schemaText)
   if (!existsSync(file)) return undefined
-  const validate = require(file) as ValidateFunction
-  return typeof validate === 'function' ? validate : undefined
+  try {
+    const validate = require(file) as ValidateFunction
+    return typeof validate === 'function' ? validate : undefined
+  } catch {
+    // Removed or replaced by a build running right now: compile instead.
+    return undefined
+  }
 }
 
 /** Compile at run time (ajv is loaded only then). */

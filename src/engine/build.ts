@@ -11,7 +11,6 @@ import {
   type Compression, type Digest, type ImageStore, type NewLayer, type Platform,
 } from '../image/index.js'
 import {resolveBase, type RegistryBaseResolver} from './build-base.js'
-import {keychain, registryBaseResolver} from '../registry/index.js'
 import type {DockerConnection} from './build-docker.js'
 import {writeOutputs, type OutputResult} from './build-output.js'
 import {planBuild, type BuildRequest} from './build-plan.js'
@@ -108,7 +107,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     const host = hostPlatform()
     const architecture = plan.settings.architecture ?? host.architecture
     const platform: Platform = {os: plan.settings.os ?? 'linux', architecture, ...(architecture === host.architecture && host.variant ? {variant: host.variant} : {})}
-    const base = await timed('base', () => resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry ?? registryBaseResolver(local, {credentials: keychain()}), docker: opts.docker, shown: plan.fromText}), plan.fromText)
+    const base = await timed('base', () => resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry ?? registryBases(local), docker: opts.docker, shown: plan.fromText}), plan.fromText)
     for (const [i, l] of (base.manifest?.layers ?? []).entries()) {
       layers.push({digest: l.digest, diffId: base.config!.rootfs.diff_ids[i] as Digest, mediaType: l.mediaType, size: l.size, createdBy: `base ${plan.fromText}`, base: true, cached: true})
     }
@@ -172,6 +171,12 @@ async function lintStep(target: string | undefined, enabled: boolean): Promise<B
     })
   }
   return {errors: 0, warnings: report.warnings, skipped: false}
+}
+
+/** Registry bases through the registry client, which is loaded only when a base really comes from a registry. */
+const registryBases = (local: ImageStore): RegistryBaseResolver => async (ref, ctx) => {
+  const {keychain, registryBaseResolver} = await import('../registry/index.js')
+  return registryBaseResolver(local, {credentials: keychain()})(ref, ctx)
 }
 
 function checkEpoch(epoch: number): number {

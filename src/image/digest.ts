@@ -38,6 +38,8 @@ export class DigestCounter {
   digest(): Digest {
     return `sha256:${this.hash.digest('hex')}`
   }
+  /** Nothing to release (the RunningDigest shape of parallel-digest.ts). */
+  dispose(): void {}
 }
 
 /** A pass-through stream that hashes and counts what flows through it; `result()` after 'end'/'finish'. */

@@ -1,7 +1,8 @@
 /**
  * A layer cache keyed on inputs: the key hashes every header field of every entry plus what identifies each
- * file's content on this host (device, inode, size, mtime and ctime in nanoseconds; ctime cannot be set by
- * users, so an edited file always changes the key). A hit skips tarring and compressing entirely.
+ * regular file's content on this host (device, inode, size, mtime and ctime in nanoseconds; ctime cannot be set
+ * by users, so an edited file always changes the key). Other entries are all header: a directory whose ctime
+ * changed (another tool touched it) still hits. A hit skips tarring and compressing entirely.
  */
 import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
@@ -13,7 +14,7 @@ import type {ImageStore} from '../layout/store.js'
 import type {LayerResult} from './layer-writer.js'
 import type {WalkedEntry} from './tree-walk.js'
 
-const VERSION = 1
+const VERSION = 2
 
 export interface LayerCacheKeyInput {
   readonly compression: string

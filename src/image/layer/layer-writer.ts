@@ -39,7 +39,8 @@ export async function writeLayer(store: ImageStore, entries: readonly TarEntry[]
   const out = z && diff ? pipeline(tarStream(entries, opts), diff, z, onDone) : tarChunks(entries, {...opts, reuseBuffers: true})
   let blob
   try {
-    blob = await store.putBlob(out)
+    // The size of an uncompressed layer is about the size of its files (a hint: the store hashes big blobs on a worker).
+    blob = await store.putBlob(out, z ? {} : {sizeHint: entries.reduce((n, e) => n + (e.type === 'file' ? e.size : 0), 0)})
   } catch (e) {
     // Prefer the root cause (an unreadable file) over the "premature close" it causes downstream.
     throw failure instanceof SysbuildError ? failure : e instanceof SysbuildError ? e : (failure ?? e)

@@ -10,10 +10,7 @@ export interface Assembler {
   add(bytes: Buffer): Generator<Buffer>
   /** Where to read up to `want` (> 0) bytes of file data directly. */
   room(want: number): {readonly buffer: Buffer; readonly offset: number; readonly length: number}
-  /**
-   * `n` bytes were read into the last room; yields the chunks that completes. Once it has run to its end, the
-   * next room may be read into while those chunks are being consumed.
-   */
+  /** `n` bytes were read into the last room; yields the chunks that completes. */
   filled(n: number): Generator<Buffer>
   /** Whatever is left. */
   end(): Generator<Buffer>
@@ -64,7 +61,6 @@ export function ringAssembler(): Assembler {
   const buffer = (): Buffer => (ring[at] ??= Buffer.allocUnsafe(RING_SIZE))
   function* full(): Generator<Buffer> {
     if (fill < RING_SIZE) return
-    // Turn to the next buffer before handing this one out, so its room can be read into meanwhile.
     const done = buffer()
     at = (at + 1) % RING
     fill = 0

@@ -31,7 +31,7 @@ export interface WalkOptions {
 
 /** A layer entry plus what identifies its content on this host (for the layer cache). */
 export interface WalkedEntry extends TarEntry {
-  /** dev:ino:size:mtime:ctime of the host file, or undefined for synthesized entries. */
+  /** dev:ino:size:mtime:ctime:mode:uid:gid of a host file (regular files only: nothing else has content). */
   readonly identity?: string
   readonly inode?: string
   readonly nlink?: number
@@ -130,23 +130,24 @@ function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: Bi
   const owner = ctx.src.owner ?? mapOwner(Number(st.uid), Number(st.gid), ctx.myUid, ctx.myGid)
   const {uid, gid} = owner
   const mtime = clamp(st, ctx.opts.epoch)
-  // join() makes one flat string (a template literal keeps a tree of pieces alive: ~4x the memory per entry).
-  const identity = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs, st.mode, st.uid, st.gid].join(':')
   // Entries are built literally (no spread of a common base): tens of thousands of them stay in memory.
   switch (fmt) {
     case FT.dir:
-      return {name, type: 'directory', mode: perm, uid, gid, mtime, size: 0, identity}
+      return {name, type: 'directory', mode: perm, uid, gid, mtime, size: 0}
     case FT.reg: {
       const mode = ctx.src.fileMode ?? perm
       const size = Number(st.size)
+      // What identifies the content (only files have content beyond their header). join() makes one flat string:
+      // a template literal keeps a tree of pieces alive, ~4x the memory per entry.
+      const identity = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs, st.mode, st.uid, st.gid].join(':')
       return st.nlink > 1n
         ? {name, type: 'file', mode, uid, gid, mtime, size, source: path, identity, inode: `${st.dev}:${st.ino}`, nlink: Number(st.nlink)}
         : {name, type: 'file', mode, uid, gid, mtime, size, source: path, identity}
     }
     case FT.lnk:
-      return {name, type: 'symlink', mode: perm, uid, gid, mtime, size: 0, linkname: linkTarget ?? '', identity}
+      return {name, type: 'symlink', mode: perm, uid, gid, mtime, size: 0, linkname: linkTarget ?? ''}
     case FT.fifo:
-      return {name, type: 'fifo', mode: perm, uid, gid, mtime, size: 0, identity}
+      return {name, type: 'fifo', mode: perm, uid, gid, mtime, size: 0}
     case FT.chr:
     case FT.blk: {
       const kind = fmt === FT.chr ? 'character' : 'block'
@@ -158,7 +159,7 @@ function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: Bi
       const r = st.rdev
       const devmajor = Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn))
       const devminor = Number((r & 0xffn) | ((r >> 12n) & ~0xffn & 0xffffffffn))
-      return {name, type: fmt === FT.chr ? 'char' : 'block', mode: perm, uid, gid, mtime, size: 0, identity, devmajor, devminor}
+      return {name, type: fmt === FT.chr ? 'char' : 'block', mode: perm, uid, gid, mtime, size: 0, devmajor, devminor}
     }
     case FT.sock:
       throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown} is a socket; sockets cannot be stored in a layer`, {

@@ -7,6 +7,7 @@ import {Readable} from 'node:stream'
 import {SysbuildError, parseJsonText, writeFileAtomic} from '../../core/index.js'
 import {canonicalJson} from '../canonical-json.js'
 import {DigestCounter, digestHex, isDigest, type Digest} from '../digest.js'
+import {ParallelDigest, type RunningDigest} from '../parallel-digest.js'
 import {isIndexMediaType, isManifestMediaType, MEDIA_TYPES} from '../media-types.js'
 import {REF_NAME, type Descriptor, type ImageIndex} from '../types.js'
 import {collectGarbage} from './gc.js'
@@ -24,6 +25,7 @@ const LAYOUT_HEADER = '{"imageLayoutVersion":"1.0.0"}'
 const TMP_DIR = '.sysbuild-tmp'
 const LOCK_FILE = '.sysbuild-index.lock'
 const SYNC_EVERY = 64 << 20
+const PARALLEL_HASH_MIN = 32 << 20
 
 /** Open (or create) an OCI image layout. Missing → SYSBUILD_IMAGE_NOT_FOUND; malformed → SYSBUILD_IMAGE_INVALID_ARCHIVE. */
 export async function openLayout(dir: string, opts: OpenLayoutOptions = {}): Promise<ImageStore> {
@@ -105,7 +107,8 @@ class DirStore implements ImageStore {
     const tmpDir = join(this.dir, TMP_DIR)
     await mkdir(tmpDir, {recursive: true})
     const tmp = join(tmpDir, `blob-${randomBytes(8).toString('hex')}`)
-    const counter = new DigestCounter()
+    // Big blobs are hashed on a worker thread while this one reads and writes.
+    const counter: RunningDigest = (expected.size ?? expected.sizeHint ?? 0) >= PARALLEL_HASH_MIN ? new ParallelDigest() : new DigestCounter()
     try {
       const fh = await open(tmp, 'wx', 0o644)
       try {
@@ -115,7 +118,7 @@ class DirStore implements ImageStore {
         let syncing: Promise<void> | undefined
         let unsynced = 0
         for await (const chunk of source instanceof Uint8Array ? [source] : source) {
-          counter.update(chunk)
+          await counter.update(chunk)
           if (expected.size !== undefined && counter.size > expected.size) throw mismatch(`blob ${expected.digest ?? ''}`.trim(), `more than the expected ${expected.size} bytes`)
           await inflight
           inflight = writeAll(fh, chunk)
@@ -133,7 +136,7 @@ class DirStore implements ImageStore {
       } finally {
         await fh.close()
       }
-      const digest = counter.digest()
+      const digest = await counter.digest()
       if (expected.size !== undefined && counter.size !== expected.size) {
         throw mismatch(`blob ${expected.digest ?? digest}`, `${counter.size} bytes, expected ${expected.size}`)
       }
@@ -146,6 +149,8 @@ class DirStore implements ImageStore {
       await dropSource(source)
       await rm(tmp, {force: true})
       throw e
+    } finally {
+      counter.dispose()
     }
   }
 

@@ -22,6 +22,8 @@ export interface BlobInfo {
 export interface ExpectedBlob {
   readonly digest?: Digest
   readonly size?: number
+  /** About how big the blob will be, when `size` is not known exactly (not checked; big blobs are hashed on a worker thread). */
+  readonly sizeHint?: number
 }
 
 export type BlobSource = Readable | AsyncIterable<Uint8Array> | Uint8Array

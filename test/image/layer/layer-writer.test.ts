@@ -98,8 +98,9 @@ describe('layer writer', () => {
       const src = join(dir, 'src')
       await mkdir(join(src, 'small'), {recursive: true})
       const MiB = 1 << 20
-      // Around the 1 MiB buffers and chunks, the 256 KiB read-ahead limit, and many small files between them.
-      const sizes = [MiB - 1, MiB, MiB + 1, 3 * MiB + 7, 256 * 1024, 256 * 1024 + 1, 511, 512, 513, 0, 1]
+      // Around the 1 MiB buffers and chunks, the 256 KiB read-ahead limit, and many small files between them; over
+      // 32 MiB in all, so the store hashes on its worker thread.
+      const sizes = [MiB - 1, MiB, MiB + 1, 3 * MiB + 7, 256 * 1024, 256 * 1024 + 1, 511, 512, 513, 0, 1, 30 * MiB + 3]
       for (const [i, n] of sizes.entries()) await writeFile(join(src, `f${String(i).padStart(2, '0')}`), randomBytes(n))
       for (let i = 0; i < 300; i++) await writeFile(join(src, 'small', `s${i}`), randomBytes(i * 37))
       const plain = await layerOf(join(dir, 'none'), src, 'none')
