@@ -160,24 +160,7 @@ class Parser {
       // Own data property even for "__proto__", as JSON.parse does.
       if (name === '__proto__') Object.defineProperty(obj, name, {value, enumerable: true, writable: true, configurable: true})
       else obj[name] = value
-      this.skipSpace()
-      const c = this.text[this.pos]
-      if (c === ',') {
-        const comma = this.here()
-        this.pos++
-        this.skipSpace()
-        if (this.text[this.pos] === '}') throw this.fail(`trailing comma: the ',' at line ${comma.line}, column ${comma.column} is followed by '}'`)
-        continue
-      }
-      if (c === '}') {
-        this.pos++
-        return obj
-      }
-      throw this.fail(
-        c === undefined
-          ? `unterminated object (opened at line ${open.line}, column ${open.column})`
-          : `expected ',' or '}' after the value of "${name}", found ${describeChar(c)}`,
-      )
+      if (this.closesAfterElement('}', open, 'object', `the value of "${name}"`)) return obj
     }
   }
 
@@ -193,25 +176,33 @@ class Parser {
     for (;;) {
       if (this.pos >= this.text.length) throw this.fail(`unterminated array (opened at line ${open.line}, column ${open.column})`)
       arr.push(this.parseValue(`${pointer}/${arr.length}`, depth + 1))
-      this.skipSpace()
-      const c = this.text[this.pos]
-      if (c === ',') {
-        const comma = this.here()
-        this.pos++
-        this.skipSpace()
-        if (this.text[this.pos] === ']') throw this.fail(`trailing comma: the ',' at line ${comma.line}, column ${comma.column} is followed by ']'`)
-        continue
-      }
-      if (c === ']') {
-        this.pos++
-        return arr
-      }
-      throw this.fail(
-        c === undefined
-          ? `unterminated array (opened at line ${open.line}, column ${open.column})`
-          : `expected ',' or ']' after an array element, found ${describeChar(c)}`,
-      )
+      if (this.closesAfterElement(']', open, 'array', 'an array element')) return arr
     }
+  }
+
+  /**
+   * After an element of an object or array: consume `,` (refusing a trailing one) and return false, or consume
+   * the closing bracket and return true; anything else is an error naming where the container opened.
+   */
+  private closesAfterElement(close: '}' | ']', open: {line: number; column: number}, kind: string, after: string): boolean {
+    this.skipSpace()
+    const c = this.text[this.pos]
+    if (c === ',') {
+      const comma = this.here()
+      this.pos++
+      this.skipSpace()
+      if (this.text[this.pos] === close) throw this.fail(`trailing comma: the ',' at line ${comma.line}, column ${comma.column} is followed by '${close}'`)
+      return false
+    }
+    if (c === close) {
+      this.pos++
+      return true
+    }
+    throw this.fail(
+      c === undefined
+        ? `unterminated ${kind} (opened at line ${open.line}, column ${open.column})`
+        : `expected ',' or '${close}' after ${after}, found ${describeChar(c)}`,
+    )
   }
 
   private parseString(): string {
