@@ -45,7 +45,7 @@ export class ParallelDigest implements RunningDigest {
   private n = 0
 
   constructor() {
-    this.worker = new Worker(WORKER, {eval: true, workerData: {memory: this.memory}})
+    this.worker = new Worker(WORKER, {eval: true, execArgv: [], workerData: {memory: this.memory}})
     this.worker.on('message', (m: {free?: number; digest?: string}) => {
       if (m.free !== undefined) {
         this.free.push(m.free)

@@ -5,11 +5,12 @@
  */
 import {pipeline} from 'node:stream'
 import {SysbuildError} from '../../core/index.js'
-import {HashingStream, type Digest} from '../digest.js'
+import {DigestCounter, HashingStream, type Digest} from '../digest.js'
 import {layerMediaType, type Compression} from '../media-types.js'
 import type {Descriptor} from '../descriptor.js'
-import type {ImageStore} from '../layout/store.js'
-import {compressor, type CompressOptions} from './gzip.js'
+import type {BlobSource, ImageStore} from '../layout/store.js'
+import {DEFAULT_GZIP_LEVEL, gzipStream, type CompressOptions} from './gzip.js'
+import {parallelGzipChunks} from './pgzip.js'
 import type {TarEntry} from './tar-entry.js'
 import {tarChunks, tarStream, type TarStreamOptions} from './tar-writer.js'
 
@@ -28,23 +29,42 @@ export interface LayerResult {
 }
 
 export async function writeLayer(store: ImageStore, entries: readonly TarEntry[], opts: WriteLayerOptions): Promise<LayerResult> {
-  const z = compressor(opts.compression, opts)
-  // Uncompressed: the blob digest is the diff_id, hashed once by the store, which takes the tar chunks directly
-  // (and lets the writer reuse its buffers: putBlob keeps no chunk).
-  const diff = z ? new HashingStream() : undefined
   let failure: Error | undefined
-  const onDone = (err: Error | null | undefined): void => {
-    if (err) failure = err
+  let out: BlobSource
+  let diffOf: () => {digest: Digest; size: number} | undefined
+  if (opts.compression === 'pgzip') {
+    // Parallel gzip copies every chunk into its blocks at once, so the tar may come from reused buffers.
+    const diff = new DigestCounter()
+    out = parallelGzipChunks(hashed(tarChunks(entries, {...opts, reuseBuffers: true}), diff), {level: opts.level ?? DEFAULT_GZIP_LEVEL, jobs: opts.jobs})
+    diffOf = () => ({digest: diff.digest(), size: diff.size})
+  } else if (opts.compression === 'gzip') {
+    const diff = new HashingStream()
+    out = pipeline(tarStream(entries, opts), diff, gzipStream(opts.level), (err) => {
+      if (err) failure = err
+    })
+    diffOf = () => diff.result()
+  } else {
+    // Uncompressed: the blob digest is the diff_id, hashed once by the store, which takes the tar chunks directly
+    // (and lets the writer reuse its buffers: putBlob keeps no chunk).
+    out = tarChunks(entries, {...opts, reuseBuffers: true})
+    diffOf = () => undefined
   }
-  const out = z && diff ? pipeline(tarStream(entries, opts), diff, z, onDone) : tarChunks(entries, {...opts, reuseBuffers: true})
   let blob
   try {
     // The size of an uncompressed layer is about the size of its files (a hint: the store hashes big blobs on a worker).
-    blob = await store.putBlob(out, z ? {} : {sizeHint: entries.reduce((n, e) => n + (e.type === 'file' ? e.size : 0), 0)})
+    blob = await store.putBlob(out, opts.compression === 'none' ? {sizeHint: entries.reduce((n, e) => n + (e.type === 'file' ? e.size : 0), 0)} : {})
   } catch (e) {
     // Prefer the root cause (an unreadable file) over the "premature close" it causes downstream.
     throw failure instanceof SysbuildError ? failure : e instanceof SysbuildError ? e : (failure ?? e)
   }
-  const {digest: diffId, size: tarSize} = diff ? diff.result() : blob
+  const {digest: diffId, size: tarSize} = diffOf() ?? blob
   return {descriptor: {mediaType: layerMediaType(opts.compression), digest: blob.digest, size: blob.size}, diffId, tarSize, entries: entries.length}
+}
+
+/** Pass chunks through, hashing them on the way. */
+async function* hashed(chunks: AsyncIterable<Buffer>, into: DigestCounter): AsyncGenerator<Buffer> {
+  for await (const c of chunks) {
+    into.update(c)
+    yield c
+  }
 }
