@@ -2,7 +2,8 @@
 import {existsSync, statSync} from 'node:fs'
 import {basename, isAbsolute, join, resolve} from 'node:path'
 import {SysbuildError, readTextFile} from '../core/index.js'
-import {parseBuildSpec, type BuildSpec} from '../exports/index.js'
+// The spec parser alone: the exports domain's index would load the whole linter.
+import {parseBuildSpec, type BuildSpec} from '../exports/build-spec.js'
 import type {ImageSettings, LayerSource} from '../image/index.js'
 import {parseBaseSpec, parseImageName, type BaseSpec, type ImageName} from './build-reference.js'
 

@@ -5,7 +5,7 @@
  */
 import {performance} from 'node:perf_hooks'
 import {SysbuildError} from '../core/index.js'
-import {lintPaths, type Finding} from '../exports/index.js'
+import type {Finding} from '../exports/index.js'
 import {
   assembleImage, epochToRfc3339, hostPlatform, makeLayer, openStaging, writeCachedLayer,
   type Compression, type Digest, type ImageStore, type NewLayer, type Platform,
@@ -162,6 +162,8 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
 
 async function lintStep(target: string | undefined, enabled: boolean): Promise<BuildResult['lint']> {
   if (!enabled || !target) return {errors: 0, warnings: 0, skipped: true}
+  // The linter (every rule, the runtime-spec schema) loads only when a build lints.
+  const {lintPaths} = await import('../exports/index.js')
   const report = await lintPaths([target])
   if (report.errors > 0) {
     const errors = report.findings.filter((f: Finding) => f.severity === 'error')

@@ -5,7 +5,7 @@
  * The text is written as rendered when nothing had to change, so it stays the author's.
  */
 import {parseJsonText, SysbuildError} from '../core/index.js'
-import {renderTemplate, type TemplateValues} from '../exports/index.js'
+import {renderTemplate, type TemplateValues} from '../exports/template.js'
 import {findLegacyShapes, normaliseLegacyConfig} from '../exports/runtime-config.js'
 import type {ImageConfig} from '../image/index.js'
 import {defaultRuntimeConfig} from './default-config.js'

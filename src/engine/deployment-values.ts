@@ -4,7 +4,8 @@
  * PIDFILE for pidfile mode. On update, earlier --set values and the UUID survive; host
  * values are recomputed and new defaults apply.
  */
-import {isForcedVariable, resolveValues, type ValueSource} from '../exports/index.js'
+import {isForcedVariable} from '../exports/variables.js'
+import {resolveValues, type ValueSource} from '../exports/values.js'
 import {execStrings} from './exec-strings.js'
 import {hostIds, hostValues, newUuid, type CapabilityInfo} from './host-values.js'
 import {valueSources, type Info} from './info-file.js'

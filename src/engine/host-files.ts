@@ -4,7 +4,7 @@
  * inside a transaction, and removing what an install wrote (only unmodified files, D14).
  */
 import {lstatSync, readFileSync, readlinkSync, readdirSync, type Stats} from 'node:fs'
-import {renderTemplate, type TemplateValues} from '../exports/index.js'
+import {renderTemplate, type TemplateValues} from '../exports/template.js'
 import {normalizeHostPath, renamePath, walkHostfs} from '../exports/hostfs.js'
 import {sha256Hex, type Transaction} from './journal.js'
 import {targetPath, type HostPaths} from './paths.js'

@@ -5,7 +5,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {randomUUID} from 'node:crypto'
-import {allProcessCapabilities, CAPABILITIES} from '../exports/index.js'
+import {allProcessCapabilities, CAPABILITIES} from '../exports/capabilities.js'
 
 export interface CapabilityInfo {
   /** /proc/sys/kernel/cap_last_cap. */

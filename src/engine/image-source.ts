@@ -12,7 +12,6 @@ import {
   isIndexMediaType, isManifestMediaType, layerCompression, openLayout, parseDigest, type Descriptor, type Digest,
   type ImageConfig, type ImageIndex, type ImageManifest, type ImageStore,
 } from '../image/index.js'
-import {keychain, pullImage} from '../registry/index.js'
 import type {CachedLayerSource} from './layers/layer-cache.js'
 import {hasRegistryComponent} from './names.js'
 import {imageStoreDir, openLocalStore} from './store-path.js'
@@ -68,6 +67,8 @@ export async function resolveImage(reference: string, opts: ResolveImageOptions 
   if (!remote) throw notFound(reference)
   const store = existing ?? (await openLocalStore({root: opts.root}))
   // atomic pulled into local storage first (§9 step 4); so does sysbuild.
+  // The registry client (undici) loads only when an image really comes from a registry.
+  const {keychain, pullImage} = await import('../registry/index.js')
   const pulled = await pullImage(remote.name, store, {...(remote.plainHttp ? {plainHttp: true} : {}), credentials: keychain()})
   const stored = await store.resolve(pulled.reference)
   if (!stored) throw notFound(reference)

@@ -2,7 +2,7 @@
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {parseJsonText, SysbuildError, validateWithSchema, writeFileAtomic} from '../core/index.js'
-import {formatValue, type ValueSource} from '../exports/index.js'
+import {formatValue, type ValueSource} from '../exports/values.js'
 import type {DeploymentInfo} from './generated/info.js'
 
 export type {DeploymentInfo} from './generated/info.js'

@@ -6,7 +6,7 @@
  */
 import {readlinkSync} from 'node:fs'
 import {dirname} from 'node:path'
-import {parseTmpfiles} from '../exports/index.js'
+import {parseTmpfiles} from '../exports/tmpfiles.js'
 import {present} from './fs-util.js'
 import {sha256Hex, type Transaction} from './journal.js'
 import type {HostPaths} from './paths.js'

@@ -2,17 +2,19 @@
  * Assemble a rootfs from extracted layers (lowest first), the way overlay stacking
  * defines it: whiteouts (`.wh.NAME`) delete what lower layers put there, an opaque
  * marker (`.wh..wh..opq`) hides a directory's lower contents, a directory replaces a
- * non-directory and vice versa. Files are hard-linked from the layer cache (no file
+ * non-directory and vice versa. A directory a layer has no entry for (extraction marks it
+ * with IMPLICIT_DIR_MARKER) keeps the metadata the lower layers gave it, and creates
+ * nothing when all it holds are whiteouts. Files are hard-linked from the layer cache (no file
  * data is copied); when linking is impossible (another filesystem, link limit) they
  * are copied with their metadata. Nothing is ever followed through a symlink.
  */
 import {
-  chmodSync, copyFileSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, rmSync,
+  chmodSync, copyFileSync, existsSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, rmSync,
   symlinkSync, utimesSync, type Stats,
 } from 'node:fs'
 import {join} from 'node:path'
 import {execFileSync} from 'node:child_process'
-import {OPAQUE_MARKER, WHITEOUT_PREFIX} from './tar-path.js'
+import {IMPLICIT_DIR_MARKER, OPAQUE_MARKER, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX} from './tar-path.js'
 
 export interface CheckoutOptions {
   /** Never hard-link; copy every file (used when the cache is on another filesystem). */
@@ -77,7 +79,7 @@ export function checkoutLayers(layerDirs: readonly string[], dest: string, opts:
       stats.whiteouts++
     }
     for (const name of names) {
-      if (name === OPAQUE_MARKER || !name.startsWith(WHITEOUT_PREFIX)) continue
+      if (name.startsWith(WHITEOUT_META_PREFIX) || !name.startsWith(WHITEOUT_PREFIX)) continue
       const hidden = name.slice(WHITEOUT_PREFIX.length)
       if (hidden && hidden !== '.' && hidden !== '..' && !hidden.includes('/')) remove(join(destDir, hidden))
       stats.whiteouts++
@@ -89,12 +91,16 @@ export function checkoutLayers(layerDirs: readonly string[], dest: string, opts:
       const st = lstatSync(src)
       const have = lstatMaybe(dst)
       if (st.isDirectory()) {
-        if (have && !have.isDirectory()) remove(dst, have)
-        if (!have || !have.isDirectory()) {
+        const implicit = existsSync(join(src, IMPLICIT_DIR_MARKER))
+        const isDir = have?.isDirectory() ?? false
+        // Only whiteouts below, and no directory of a lower layer for them to act on: nothing to do.
+        if (implicit && !isDir && !placesAnything(src)) continue
+        if (have && !isDir) remove(dst, have)
+        if (!isDir) {
           mkdirSync(dst, {mode: 0o700})
           stats.dirs++
         }
-        dirMeta.set(dst, st)
+        if (!implicit || !isDir) dirMeta.set(dst, st)
         mergeDir(src, dst)
       } else {
         if (have) remove(dst, have)
@@ -110,6 +116,16 @@ export function checkoutLayers(layerDirs: readonly string[], dest: string, opts:
     utimesSync(dir, st.atime, st.mtime)
   }
   return stats
+}
+
+/** Whether a layer directory holds anything besides whiteouts (in it or in any directory below). */
+function placesAnything(layerDir: string): boolean {
+  for (const entry of readdirSync(layerDir, {withFileTypes: true})) {
+    if (entry.name.startsWith(WHITEOUT_PREFIX)) continue
+    const implicit = entry.isDirectory() && existsSync(join(layerDir, entry.name, IMPLICIT_DIR_MARKER))
+    if (!implicit || placesAnything(join(layerDir, entry.name))) return true
+  }
+  return false
 }
 
 /** Copy one non-directory with mode, owner and times. */

@@ -5,19 +5,21 @@
  * directories are created as real directories and never followed through a symlink,
  * hard links must point at a file already extracted from this layer, device nodes
  * need root. Whiteout entries (`.wh.*`) are kept as empty files: assembling a rootfs
- * (checkout.ts) applies them. Ownership is applied when running as root; directory
+ * (checkout.ts) applies them. A directory made only because an entry lies below it (the
+ * layer has no entry of its own for it) is marked with IMPLICIT_DIR_MARKER, so that
+ * checkout keeps the lower layers' metadata for it. Ownership is applied when running as root; directory
  * modes and times are applied last, so read-only directories can still be filled.
  */
 import {
   chmodSync, closeSync, fsyncSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync,
-  symlinkSync, utimesSync, writeSync, type Stats,
+  symlinkSync, utimesSync, writeFileSync, writeSync, type Stats,
 } from 'node:fs'
 import {join} from 'node:path'
 import {Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import * as tar from 'tar-stream'
 import {execTool, SysbuildError} from '../../core/index.js'
-import {entryComponents, hostile} from './tar-path.js'
+import {entryComponents, hostile, IMPLICIT_DIR_MARKER} from './tar-path.js'
 
 export interface ExtractOptions {
   /** Shown in messages (the layer digest). */
@@ -56,6 +58,8 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
   const stats: ExtractStats = {files: 0, dirs: 0, symlinks: 0, hardlinks: 0, others: 0, bytes: 0}
   const knownDirs = new Set<string>([''])
   const dirMeta = new Map<string, DirMeta>()
+  /** Directories made for the entries below them, with no entry of their own (yet). */
+  const implicitDirs = new Set<string>()
   const extract = tar.extract()
   const feeding = pipeline(tarStream, padToBlock(), extract).catch((e: unknown) => {
     extract.destroy(e as Error)
@@ -64,8 +68,12 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
   // Surface a feeding error even when the iterator finishes first.
   feeding.catch(() => {})
 
+  /** `rel` is no longer a directory (a later entry of the layer replaced it): forget it and what was below. */
   const forget = (rel: string): void => {
-    for (const d of knownDirs) if (d === rel || d.startsWith(`${rel}/`)) knownDirs.delete(d)
+    const under = (d: string): boolean => d === rel || d.startsWith(`${rel}/`)
+    for (const d of knownDirs) if (under(d)) knownDirs.delete(d)
+    for (const d of implicitDirs) if (under(d)) implicitDirs.delete(d)
+    for (const d of dirMeta.keys()) if (under(d)) dirMeta.delete(d)
   }
   /** Make sure every parent of `parts` is a real directory inside dest (creating missing ones). */
   const ensureParents = (parts: string[], name: string): void => {
@@ -74,8 +82,10 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
       rel = rel ? `${rel}/${part}` : part
       if (knownDirs.has(rel)) continue
       const st = lstatOrUndefined(join(dest, rel))
-      if (!st) mkdirSync(join(dest, rel), {mode: 0o755})
-      else if (st.isSymbolicLink()) throw hostile(opts.layer, name, `would be written through the symlink ${rel}`)
+      if (!st) {
+        mkdirSync(join(dest, rel), {mode: 0o755})
+        implicitDirs.add(rel)
+      } else if (st.isSymbolicLink()) throw hostile(opts.layer, name, `would be written through the symlink ${rel}`)
       else if (!st.isDirectory()) throw hostile(opts.layer, name, `has a parent ${rel} that is not a directory`)
       knownDirs.add(rel)
     }
@@ -91,8 +101,9 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
     for await (const entry of extract) {
       const h = entry.header
       const parts = entryComponents(h.name, opts.layer)
-      if (parts.length === 0) {
+      if (parts.length === 0 || parts.includes(IMPLICIT_DIR_MARKER)) {
         // The layer's root directory: only its metadata could matter, and the rootfs root keeps its own.
+        // The implicit-directory marker is ours alone: a layer cannot declare one.
         entry.resume()
         continue
       }
@@ -107,6 +118,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
           if (asRoot) lchownSync(path, h.uid, h.gid)
           dirMeta.set(rel, {path, mode, mtime: h.mtime})
           knownDirs.add(rel)
+          implicitDirs.delete(rel)
           stats.dirs++
           entry.resume()
           break
@@ -171,6 +183,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
     const err = e as NodeJS.ErrnoException
     throw new SysbuildError('SYSBUILD_IMAGE_INVALID_ARCHIVE', `Cannot extract layer ${opts.layer}: ${err.message}`, {}, e)
   }
+  for (const rel of implicitDirs) writeFileSync(join(dest, rel, IMPLICIT_DIR_MARKER), '', {mode: 0o644})
   // Deepest directories first, so a parent's mtime is not changed by fixing its children.
   for (const meta of [...dirMeta.values()].sort((a, b) => b.path.length - a.path.length)) {
     chmodSync(meta.path, meta.mode)

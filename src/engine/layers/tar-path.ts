@@ -9,6 +9,14 @@ import {SysbuildError} from '../../core/index.js'
 /** Whiteout prefix and the opaque-directory marker of the OCI layer spec. */
 export const WHITEOUT_PREFIX = '.wh.'
 export const OPAQUE_MARKER = '.wh..wh..opq'
+/** `.wh..wh.` names are reserved for whiteout metadata; none of them is a whiteout of a real name. */
+export const WHITEOUT_META_PREFIX = '.wh..wh.'
+/**
+ * Left by extraction (never taken from a layer) in a directory the layer has no entry for, made only to
+ * hold the entries below it: such a directory keeps the metadata of the layers under it, and a directory
+ * holding nothing but whiteouts creates nothing.
+ */
+export const IMPLICIT_DIR_MARKER = '.wh..wh.sysbuild.implicit'
 
 export function hostile(layer: string, entry: string, why: string): SysbuildError {
   return new SysbuildError('SYSBUILD_IMAGE_HOSTILE_PATH', `Refusing layer ${layer}: entry ${JSON.stringify(entry)} ${why}`, {

@@ -14,7 +14,7 @@ import type {ImageStore} from '../layout/store.js'
 import type {LayerResult} from './layer-writer.js'
 import type {WalkedEntry} from './tree-walk.js'
 
-const VERSION = 2
+const VERSION = 3
 
 export interface LayerCacheKeyInput {
   readonly compression: string
