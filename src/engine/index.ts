@@ -20,6 +20,8 @@ export {updateContainer, type UpdateOptions, type UpdateResult, type ValueChange
 export {rollbackContainer, type RollbackOptions, type RollbackResult} from './rollback.js'
 export {listContainers, formatContainerTable, CONTAINER_FILTER_KEYS, type ContainerEntry, type ListOptions} from './containers-list.js'
 export {runInContainer, type RunOptions, type RunResult} from './run-command.js'
+// --set parsing for commands that must not load the whole exports domain (and its linter) at start-up.
+export {parseSetValues} from '../exports/values.js'
 export {containerLogs, type LogsOptions, type LogSource} from './logs.js'
 export {listImages, removeImage, pruneStore, type ImageEntry, type RemoveImageOptions, type PruneOptions, type PruneResult} from './images.js'
 export {updateAll, formatUpdateSummary, type UpdateSummaryRow, type UpdateStatus} from './update-all.js'

@@ -3,7 +3,8 @@
  * service; a command runs in the running container (`runc exec`), or, when it is not
  * running, in a temporary container made from the deployment's config.json with its own
  * id (NAME-run-<pid>) so it cannot collide with the service. An image reference instead
- * of a name runs that image once (run-image.ts).
+ * of a name runs that image once (run-image.ts), its templates rendered with `--set`
+ * values as install renders them; a container keeps the values it was installed with.
  */
 import {spawn} from 'node:child_process'
 import {mkdirSync, rmSync} from 'node:fs'
@@ -26,6 +27,8 @@ export interface RunOptions extends EngineOptions {
   readonly detach?: boolean
   /** Allocate a terminal (default: whether stdin is a TTY). */
   readonly tty?: boolean
+  /** `--set` values for the templates of an image run once (as install takes them); refused for a container. */
+  readonly set?: Readonly<Record<string, string>>
 }
 
 export interface RunResult {
@@ -49,6 +52,11 @@ export async function runInContainer(opts: RunOptions): Promise<RunResult> {
     if (opts.detach) throw new SysbuildError('SYSBUILD_ENGINE_NOT_RUNNING', 'Cannot use --detach with not running containers')
     const ran = await runImage({...opts, image: opts.name, reporter})
     return {name: ran.id, mode: 'image', exitCode: ran.exitCode}
+  }
+  if (Object.keys(opts.set ?? {}).length > 0) {
+    throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', `--set applies to an image run once, not to the installed container '${opts.name}'`, {
+      suggestions: [`sysbuild update ${opts.name} --set NAME=VALUE changes its values`, 'sysbuild run IMAGE --set NAME=VALUE runs an image once with them'],
+    })
   }
   if (opts.command.length === 0) {
     await startContainer({...opts, reporter})

@@ -47,6 +47,8 @@ export function checkoutLayers(layerDirs: readonly string[], dest: string, opts:
   let copyMode = opts.copy ?? false
   /** Final metadata of each directory: the highest layer that has it wins. */
   const dirMeta = new Map<string, Stats>()
+  /** Copy mode: the first copy of each multiply-linked file of the current layer, so its other names link to it. */
+  const copies = new Map<string, string>()
   mkdirSync(dest, {recursive: true, mode: 0o755})
 
   const placeFile = (src: string, dst: string, st: Stats): void => {
@@ -60,7 +62,11 @@ export function checkoutLayers(layerDirs: readonly string[], dest: string, opts:
         copyMode = true
       }
     }
-    copyEntry(src, dst, st, asRoot)
+    const inode = st.isFile() && st.nlink > 1 ? `${st.dev}:${st.ino}` : undefined
+    const first = inode === undefined ? undefined : copies.get(inode)
+    if (first !== undefined) linkSync(first, dst)
+    else copyEntry(src, dst, st, asRoot)
+    if (inode !== undefined && first === undefined) copies.set(inode, dst)
     stats.copied++
   }
 
@@ -109,7 +115,10 @@ export function checkoutLayers(layerDirs: readonly string[], dest: string, opts:
     }
   }
 
-  for (const layer of layerDirs) mergeDir(layer, dest)
+  for (const layer of layerDirs) {
+    copies.clear()
+    mergeDir(layer, dest)
+  }
   for (const [dir, st] of [...dirMeta].sort((a, b) => b[0].length - a[0].length)) {
     if (asRoot) lchownSync(dir, st.uid, st.gid)
     chmodSync(dir, st.mode & 0o7777)

@@ -5,7 +5,7 @@
  * (checkout.ts), as OSTree's hard-link checkouts did for atomic.
  */
 import {mkdirSync, renameSync, rmSync, existsSync} from 'node:fs'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {randomBytes} from 'node:crypto'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
@@ -32,14 +32,20 @@ export interface CachedLayer {
   readonly stats?: ExtractStats
 }
 
-export const layerCacheDir = (cacheRoot: string, key: Digest): string => join(cacheRoot, digestHex(key))
+/**
+ * Version of what an extracted directory holds; a change of format gets a fresh cache rather than misreading
+ * old entries. v2: directories a layer has no entry for carry IMPLICIT_DIR_MARKER.
+ */
+const FORMAT = 'v2'
+
+export const layerCacheDir = (cacheRoot: string, key: Digest): string => join(cacheRoot, FORMAT, digestHex(key))
 
 /** Make sure the layer is extracted in `cacheRoot`; returns its directory. */
 export async function ensureLayer(cacheRoot: string, layer: CachedLayerSource): Promise<CachedLayer> {
   const key = layer.diffId ?? layer.digest
   const dir = layerCacheDir(cacheRoot, key)
   if (existsSync(dir)) return {dir, key, hit: true}
-  mkdirSync(cacheRoot, {recursive: true})
+  mkdirSync(dirname(dir), {recursive: true})
   const tmp = `${dir}.tmp-${randomBytes(6).toString('hex')}`
   mkdirSync(tmp, {mode: 0o755})
   try {

@@ -1,6 +1,6 @@
 /** An OCI image layout directory used as a content-addressed store (see store.ts for the contract). */
 import {createReadStream} from 'node:fs'
-import {mkdir, open, readFile, rename, rm, stat, type FileHandle} from 'node:fs/promises'
+import {mkdir, open, readFile, rename, rm, stat} from 'node:fs/promises'
 import {join, resolve as resolvePath} from 'node:path'
 import {randomBytes} from 'node:crypto'
 import {Readable} from 'node:stream'
@@ -15,6 +15,7 @@ import {withLockFile} from './lock.js'
 import {checkRefName} from './ref-name.js'
 import type {BlobInfo, BlobSource, ExpectedBlob, GcOptions, GcResult, ImageStore} from './store.js'
 import {mismatch, verifyingStream} from './verify-stream.js'
+import {writeBlobFile} from './blob-file.js'
 
 export interface OpenLayoutOptions {
   /** Create the layout (oci-layout, index.json, blobs/sha256) when it does not exist. */
@@ -24,7 +25,6 @@ export interface OpenLayoutOptions {
 const LAYOUT_HEADER = '{"imageLayoutVersion":"1.0.0"}'
 const TMP_DIR = '.sysbuild-tmp'
 const LOCK_FILE = '.sysbuild-index.lock'
-const SYNC_EVERY = 64 << 20
 const PARALLEL_HASH_MIN = 32 << 20
 
 /** Open (or create) an OCI image layout. Missing → SYSBUILD_IMAGE_NOT_FOUND; malformed → SYSBUILD_IMAGE_INVALID_ARCHIVE. */
@@ -112,27 +112,10 @@ class DirStore implements ImageStore {
     try {
       const fh = await open(tmp, 'wx', 0o644)
       try {
-        // One chunk at a time, at most one write in flight (the contract in store.ts lets producers reuse buffers).
-        let inflight: Promise<void> | undefined
-        // Big blobs are flushed to disk while they are written (one datasync at a time), so the final sync is short.
-        let syncing: Promise<void> | undefined
-        let unsynced = 0
-        for await (const chunk of source instanceof Uint8Array ? [source] : source) {
-          await counter.update(chunk)
-          if (expected.size !== undefined && counter.size > expected.size) throw mismatch(`blob ${expected.digest ?? ''}`.trim(), `more than the expected ${expected.size} bytes`)
-          await inflight
-          inflight = writeAll(fh, chunk)
-          inflight.catch(() => {}) // awaited above or below
-          unsynced += chunk.byteLength
-          if (unsynced >= SYNC_EVERY && !syncing) {
-            unsynced = 0
-            syncing = inflight.then(() => fh.datasync()).finally(() => (syncing = undefined))
-            syncing.catch(() => {})
-          }
-        }
-        await inflight
-        await syncing
-        await fh.sync()
+        await writeBlobFile(fh, source, counter, {
+          maxSize: expected.size,
+          tooBig: () => mismatch(`blob ${expected.digest ?? ''}`.trim(), `more than the expected ${expected.size} bytes`),
+        })
       } finally {
         await fh.close()
       }
@@ -227,10 +210,6 @@ class DirStore implements ImageStore {
       await writeFileAtomic(join(this.dir, 'index.json'), canonicalJson(next))
     })
   }
-}
-
-async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
-  for (let off = 0; off < chunk.byteLength; ) off += (await fh.write(chunk, off, chunk.byteLength - off)).bytesWritten
 }
 
 /** Stop a source that will not be read (further): streams are destroyed, generators returned (closing their files). */

@@ -145,4 +145,22 @@ describe.skipIf(blockers.length > 0)(title('checkoutLayers agrees with umoci raw
     expect(readlinkSync(join(r, 'x/ln'))).toBe('real')
     expect(mode(join(r, 'x'))).toBe('750')
   })
+
+  it('a whiteout below a symlink to a directory deletes nothing through it (umoci follows the link; we never do)', async () => {
+    const base = join(w, 'through-link')
+    const ref = writeLayout(base, join(base, 'oci'), 'through-link', [
+      {build: (t) => t.dir('target').file('target/x', 'x').file('target/y', 'y').symlink('ln', 'target')},
+      {build: (t) => t.whiteout('ln/x').whiteout('target/y'), withoutDirs: true},
+    ])
+    const theirs = treeListing(umociRootfs(ref, join(base, 'umoci')))
+    const ours = join(base, 'ours')
+    await stageRootfs(await resolveImage(`oci-layout:${ref}`), join(base, 'cache'), ours)
+    // The only difference: target/x, which umoci deleted through ln.
+    const x = treeListing(ours).filter((row) => / target\/x( |$)/.test(row) || row.startsWith('target/x '))
+    expect(x.length).toBe(2)
+    expect(theirs.some((row) => row.includes('target/x'))).toBe(false)
+    expect(treeListing(ours)).toEqual([...theirs, ...x].sort())
+    expect(readlinkSync(join(ours, 'ln'))).toBe('target')
+    expect(ls(join(ours, 'target'))).toEqual(['x'])
+  })
 })

@@ -2,12 +2,12 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {execFileSync} from 'node:child_process'
 import {lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync, symlinkSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import {createHash} from 'node:crypto'
 import * as tar from 'tar-stream'
 import {extractLayer, streamOf} from '../../../src/engine/layers/extract-layer.js'
-import {ensureLayer} from '../../../src/engine/layers/layer-cache.js'
+import {ensureLayer, layerCacheDir} from '../../../src/engine/layers/layer-cache.js'
 import type {Digest} from '../../../src/image/index.js'
 
 type Entry = {name: string; type?: tar.Header['type']; body?: string; linkname?: string; mode?: number; devmajor?: number; devminor?: number}
@@ -123,6 +123,35 @@ describe('extractLayer: what GNU tar wrote comes back identical (tar --compare a
   })
 })
 
+describe('extractLayer: entries replaced within one layer, directories without entries (GNU tar -x as the oracle)', () => {
+  /** find listing without directory sizes (they depend on the filesystem), plus contents. */
+  const listing = (dir: string, skip = ''): string =>
+    execFileSync('sh', ['-c', `cd "$1" && find . -mindepth 1 ${skip} -printf '%P %y %m %U:%G %l\\n' | sort && find . -type f ${skip} -exec sha256sum {} + | sort`, 'sh', dir], {encoding: 'utf8'})
+
+  it('a directory an appended entry turns into a file, and files whose directories the archive never names', async () => {
+    const src = join(w, 'src')
+    mkdirSync(join(src, 'a/sub'), {recursive: true, mode: 0o700})
+    writeFileSync(join(src, 'a/sub/f'), 'f')
+    mkdirSync(join(src, 'deep/er/still'), {recursive: true})
+    writeFileSync(join(src, 'deep/er/still/leaf'), 'leaf')
+    writeFileSync(join(src, 'deep/er/.wh..wh.sysbuild.implicit'), 'forged')
+    const archive = join(w, 'layer.tar')
+    execFileSync('tar', ['--numeric-owner', '-cf', archive, '-C', src, '--no-recursion', 'a', 'a/sub', 'a/sub/f', 'deep/er/still/leaf', 'deep/er/.wh..wh.sysbuild.implicit'])
+    rmSync(join(src, 'a'), {recursive: true})
+    writeFileSync(join(src, 'a'), 'a is a file now', {mode: 0o600})
+    execFileSync('tar', ['--numeric-owner', '-rf', archive, '-C', src, 'a'])
+    await extractLayer(streamOf(readFileSync(archive)), dest, {layer: 'appended'})
+    const gnu = join(w, 'gnu')
+    mkdirSync(gnu)
+    execFileSync('tar', ['--numeric-owner', '--recursive-unlink', '-xf', archive, '-C', gnu])
+    rmSync(join(gnu, 'deep/er/.wh..wh.sysbuild.implicit'))
+    // Ours: the same tree, with the marker (ours, not the archive's forged one) in each directory made for a file.
+    expect(listing(dest, "! -name '.wh..wh.sysbuild.implicit'")).toBe(listing(gnu))
+    for (const d of ['deep', 'deep/er', 'deep/er/still']) expect(readFileSync(join(dest, d, '.wh..wh.sysbuild.implicit'), 'utf8')).toBe('')
+    expect(readdirSync(join(dest, 'a/..')).sort()).toEqual(['a', 'deep'])
+  })
+})
+
 describe('ensureLayer: content-addressed cache', () => {
   it('verifies the diff id, keys the dir by it, and extracts once', async () => {
     const raw = await tarOf([{name: 'hello', body: 'world'}])
@@ -138,8 +167,8 @@ describe('ensureLayer: content-addressed cache', () => {
     expect((await ensureLayer(cache, src)).hit).toBe(true)
     const wrong = {...src, diffId: `sha256:${'0'.repeat(64)}` as Digest}
     expect(await hostileCode(ensureLayer(join(w, 'cache2'), wrong))).toBe('SYSBUILD_IMAGE_DIGEST_MISMATCH')
-    expect(readdirSync(join(w, 'cache2'))).toEqual([])
+    expect(readdirSync(dirname(layerCacheDir(join(w, 'cache2'), diffId)))).toEqual([])
     expect(await hostileCode(ensureLayer(join(w, 'cache3'), {...src, open: async () => streamOf(Buffer.from('not gzip at all'))}))).toBe('SYSBUILD_IMAGE_INVALID_ARCHIVE')
-    expect(readdirSync(join(w, 'cache3'))).toEqual([])
+    expect(readdirSync(dirname(layerCacheDir(join(w, 'cache3'), diffId)))).toEqual([])
   })
 })

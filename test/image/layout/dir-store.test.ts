@@ -88,6 +88,42 @@ describe('OCI layout store', () => {
     expect(await readdir(join(dir, 'blobs', 'sha256'))).toEqual([])
   })
 
+  it('writes every byte of mixed small and big chunks from a producer that reuses its buffers (sha256sum agrees)', async () => {
+    const store = await openLayout(dir, {create: true})
+    const {randomBytes, createHash} = await import('node:crypto')
+    const data = randomBytes(9 * 1024 * 1024 + 333)
+    // Sizes around the 128 KiB "small" limit and the 1 MiB staging buffers; the producer reuses three buffers,
+    // as the tar writer does (allowed once two more chunks have been asked for).
+    const sizes = [1, 16_384, 65_536, 131_071, 131_072, 1 << 20, 7, (1 << 20) + 1, 300_000, 65_536, 2_000_000]
+    const ring = [Buffer.alloc(2_100_000), Buffer.alloc(2_100_000), Buffer.alloc(2_100_000)]
+    async function* reusing() {
+      for (let off = 0, i = 0; off < data.length; i++) {
+        const n = Math.min(sizes[i % sizes.length]!, data.length - off)
+        const b = ring[i % 3]!
+        data.copy(b, 0, off, off + n)
+        yield b.subarray(0, n)
+        off += n
+      }
+    }
+    const a = await store.putBlob(reusing())
+    expect(a.digest).toBe(`sha256:${createHash('sha256').update(data).digest('hex')}`)
+    expect(sha256sum(store.blobPath(a.digest))).toBe(a.digest)
+    // The same bytes as a stream of network-sized chunks, with a size to check against.
+    const chunks = Array.from({length: Math.ceil(data.length / 16_384)}, (_, i) => data.subarray(i * 16_384, (i + 1) * 16_384))
+    const b = await store.putBlob(Readable.from(chunks), {size: data.length})
+    expect(b).toEqual(a)
+  })
+
+  it('a stream destroyed without an error is a premature close, not a short blob', async () => {
+    const store = await openLayout(dir, {create: true})
+    const r = new Readable({read() {}})
+    r.push(Buffer.alloc(1000, 1))
+    setTimeout(() => r.destroy(), 20)
+    await expect(store.putBlob(r)).rejects.toThrow(/premature close/)
+    expect(await readdir(join(dir, '.sysbuild-tmp'))).toEqual([])
+    expect(await readdir(join(dir, 'blobs', 'sha256'))).toEqual([])
+  })
+
   it('verifies reads: a corrupted blob fails at the end of the stream', async () => {
     const store = await openLayout(dir, {create: true})
     const {digest} = await store.putBlob(Buffer.from('{"a":1}'))
