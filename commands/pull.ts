@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from './_shared/base-command.js'
 import {clientOptions, connectionFlags, credentialFlags, transferFlags} from './_shared/registry-flags.js'
 import {progressSink} from './_shared/registry-progress.js'
-import {imageStoreDir} from '../src/engine/index.js'
+import {imageStoreDir} from '../src/image/index.js'
 import {pullImageTo, type PullResult} from '../src/registry/index.js'
 
 export default class Pull extends BaseCommand {

@@ -3,7 +3,7 @@ import {BaseCommand} from './_shared/base-command.js'
 import {clientOptions, connectionFlags, credentialFlags, parseByteSize, transferFlags} from './_shared/registry-flags.js'
 import {progressSink} from './_shared/registry-progress.js'
 import {writeFileAtomic} from '../src/core/index.js'
-import {imageStoreDir} from '../src/engine/index.js'
+import {imageStoreDir} from '../src/image/index.js'
 import {pushImageFrom, type PushResult} from '../src/registry/index.js'
 
 export default class Push extends BaseCommand {

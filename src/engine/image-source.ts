@@ -67,7 +67,7 @@ export async function resolveImage(reference: string, opts: ResolveImageOptions 
   if (!remote) throw notFound(reference)
   const store = existing ?? (await openLocalStore({root: opts.root}))
   // atomic pulled into local storage first (§9 step 4); so does sysbuild.
-  // The registry client (undici) loads only when an image really comes from a registry.
+  // The registry client loads only when an image really comes from a registry.
   const {keychain, pullImage} = await import('../registry/index.js')
   const pulled = await pullImage(remote.name, store, {...(remote.plainHttp ? {plainHttp: true} : {}), credentials: keychain()})
   const stored = await store.resolve(pulled.reference)

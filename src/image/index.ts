@@ -10,6 +10,7 @@ export type {ImageStore, BlobInfo, BlobSource, ExpectedBlob, GcOptions, GcResult
 export {openLayout, parseIndexText, type OpenLayoutOptions} from './layout/dir-store.js'
 export {openStaging, type StagingStore} from './layout/staging-store.js'
 export {reachableDigests} from './layout/gc.js'
+export {DATA_DIR, dataDir, imageStoreDir, openLocalStore, type StoreLocation} from './layout/local-store.js'
 export {isRefName, checkRefName} from './layout/ref-name.js'
 // layers
 export type {TarEntry, TarEntryType} from './layer/tar-entry.js'

@@ -116,7 +116,7 @@ export function openRemoteBlob(repo: Repository, desc: Pick<Descriptor, 'digest'
     current.once('error', broken)
     current.once('end', () => {
       // a response that ended short without an error (no Content-Length) is a break too
-      if (offset < desc.size) broken(Object.assign(new Error('response ended early'), {code: 'UND_ERR_SOCKET'}))
+      if (offset < desc.size) broken(Object.assign(new Error('response ended early'), {code: 'ECONNRESET'}))
       else out.push(null)
     })
   }

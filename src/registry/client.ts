@@ -46,7 +46,7 @@ export interface RegistryRequest {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'CONNECT_TIMEOUT'])
 
 export class RegistryClient {
   readonly baseUrl: URL

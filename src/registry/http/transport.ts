@@ -1,10 +1,13 @@
 /**
- * One HTTP exchange on undici: no retries, no redirects, no auth (those are layered on top by the client).
- * A body is either bytes (sent with Content-Length) or an opener of a stream, sent with the given length or,
- * without one, with chunked transfer encoding.
+ * One HTTP exchange on node:http / node:https: no retries, no redirects, no auth (those are layered on top by the
+ * client). A body is either bytes (sent with Content-Length) or an opener of a stream, sent with the given length
+ * or, without one, with chunked transfer encoding. Connections are kept alive per origin and closed by `close()`.
+ * (Node's own HTTP stack: it loads with the runtime, where an HTTP library costs every command ~0.2 s of start-up.)
  */
+import {Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders} from 'node:http'
+import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
 import type {Readable} from 'node:stream'
-import {Agent, request} from 'undici'
+import {pipeline} from 'node:stream'
 
 export type RequestBody =
   | Uint8Array
@@ -50,21 +53,18 @@ export interface TransportOptions {
   readonly connections?: number
 }
 
-export const USER_AGENT = 'sysbuild/0.1 (+undici)'
+export const USER_AGENT = 'sysbuild/0.1'
+const CONNECT_TIMEOUT = 30_000
 
 export function createTransport(opts: TransportOptions = {}): Transport {
   const timeout = opts.timeoutMs ?? 300_000
-  const agent = new Agent({
-    connect: {rejectUnauthorized: opts.tlsVerify !== false, timeout: 30_000},
-    connections: opts.connections ?? 8,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    keepAliveTimeout: 4_000,
-  })
+  const pool = {keepAlive: true, keepAliveMsecs: 4_000, maxSockets: opts.connections ?? 8, scheduling: 'lifo' as const}
+  const http = new HttpAgent(pool)
+  const https = new HttpsAgent({...pool, rejectUnauthorized: opts.tlsVerify !== false})
   const userAgent = opts.userAgent ?? USER_AGENT
   return {
-    async send(req) {
-      const headers: Record<string, string> = {'user-agent': userAgent, ...lowerKeys(req.headers ?? {})}
+    send(req) {
+      const headers: OutgoingHttpHeaders = {'user-agent': userAgent, ...lowerKeys(req.headers ?? {})}
       let body: Uint8Array | Readable | undefined
       if (req.body instanceof Uint8Array) {
         body = req.body
@@ -75,15 +75,36 @@ export function createTransport(opts: TransportOptions = {}): Transport {
       } else if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
         headers['content-length'] = '0'
       }
-      try {
-        const res = await request(req.url, {method: req.method, headers, body, dispatcher: agent, signal: req.signal})
-        return wrapResponse(req.url, res.statusCode, res.headers, res.body)
-      } catch (e) {
-        if (body && typeof (body as Readable).destroy === 'function') (body as Readable).destroy()
-        throw e
-      }
+      const tls = req.url.protocol === 'https:'
+      return new Promise<HttpResponse>((resolve, reject) => {
+        const out = (tls ? httpsRequest : httpRequest)(req.url, {method: req.method, headers, agent: tls ? https : http, signal: req.signal, timeout})
+        // An idle connection (no bytes either way for `timeout`) is broken: the retry layer decides what follows.
+        out.on('timeout', () => out.destroy(Object.assign(new Error(`no data from ${req.url.host} for ${timeout / 1000} s`), {code: 'ETIMEDOUT'})))
+        out.once('socket', (socket) => {
+          if (!socket.connecting) return
+          const timer = setTimeout(() => out.destroy(Object.assign(new Error(`cannot connect to ${req.url.host} within ${CONNECT_TIMEOUT / 1000} s`), {code: 'CONNECT_TIMEOUT'})), CONNECT_TIMEOUT)
+          socket.once('connect', () => clearTimeout(timer))
+          out.once('close', () => clearTimeout(timer))
+        })
+        out.once('response', (res) => resolve(wrapResponse(req.method, req.url, res)))
+        out.on('error', (e) => {
+          if (body && typeof (body as Readable).destroy === 'function') (body as Readable).destroy()
+          reject(e)
+        })
+        if (body === undefined) out.end()
+        else if (body instanceof Uint8Array) out.end(body)
+        else {
+          // A body that fails (an unreadable file) fails the request with its own error.
+          pipeline(body, out, (e) => {
+            if (e && !out.destroyed) out.destroy(e)
+          })
+        }
+      })
     },
-    close: () => agent.close(),
+    async close() {
+      http.destroy()
+      https.destroy()
+    },
   }
 }
 
@@ -91,25 +112,22 @@ function lowerKeys(h: Readonly<Record<string, string>>): Record<string, string> 
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]))
 }
 
-function wrapResponse(url: URL, status: number, headers: Record<string, string | string[] | undefined>, body: Readable & {dump?: () => Promise<void>}): HttpResponse {
-  const all = (name: string): string[] => {
-    const v = headers[name.toLowerCase()]
-    return v === undefined ? [] : Array.isArray(v) ? v : [v]
-  }
+function wrapResponse(method: string, url: URL, res: IncomingMessage): HttpResponse {
+  const all = (name: string): string[] => res.headersDistinct[name.toLowerCase()] ?? []
   return {
-    status,
+    status: res.statusCode ?? 0,
     url,
     header: (name) => all(name)[0],
     headerAll: all,
-    body,
+    body: res,
     async text(limit = 1 << 20) {
       const chunks: Buffer[] = []
       let n = 0
-      for await (const chunk of body) {
+      for await (const chunk of res) {
         const b = chunk as Buffer
         if (n + b.byteLength > limit) {
           chunks.push(b.subarray(0, limit - n))
-          body.destroy()
+          res.destroy()
           break
         }
         chunks.push(b)
@@ -118,12 +136,19 @@ function wrapResponse(url: URL, status: number, headers: Record<string, string |
       return Buffer.concat(chunks).toString('utf8')
     },
     async discard() {
-      try {
-        if (body.dump) await body.dump()
-        else body.destroy()
-      } catch {
-        // the body is of no interest; a broken connection here changes nothing
+      // A short body is read to its end so that the connection can be reused; a long one is not worth it.
+      const length = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304 ? 0 : Number(res.headers['content-length'] ?? Number.NaN)
+      if (res.readableEnded) return
+      if (!(length <= 64 * 1024)) {
+        res.destroy()
+        return
       }
+      await new Promise<void>((resolve) => {
+        res.once('end', resolve)
+        res.once('error', () => resolve())
+        res.once('close', () => resolve())
+        res.resume()
+      })
     },
   }
 }
