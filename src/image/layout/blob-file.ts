@@ -1,6 +1,6 @@
 /**
  * Write a blob source into a new file, hashing and counting it on the way, and make it durable: at most one write
- * in flight, a datasync every 64 MiB while writing (one at a time, so the final fsync is short), an fsync at the end.
+ * in flight, a datasync every 16 MiB while writing (one at a time, so the final fsync is short), an fsync at the end.
  *
  * Small chunks (network reads are 16–64 KiB) are gathered into two reused 1 MiB buffers first: one is filled while
  * the other is written, so a blob costs a write and a hash update per megabyte, not per packet. Bigger chunks are
@@ -14,7 +14,7 @@ import type {BlobSource} from './store.js'
 
 const STAGE = 1 << 20
 const SMALL = 128 * 1024
-const SYNC_EVERY = 64 << 20
+const SYNC_EVERY = 16 << 20
 
 export interface BlobFileLimits {
   /** Fail as soon as more than this many bytes arrive. */
@@ -25,9 +25,7 @@ export interface BlobFileLimits {
 
 /** Copy `source` into `fh` (opened for writing at 0), updating `counter`; fsyncs before returning. */
 export async function writeBlobFile(fh: FileHandle, source: BlobSource, counter: RunningDigest, limits: BlobFileLimits = {}): Promise<void> {
-  let inflight: Promise<void> | undefined
-  let syncing: Promise<void> | undefined
-  let unsynced = 0
+  const sync = periodicSync(fh)
   const stages = [Buffer.allocUnsafe(STAGE), Buffer.allocUnsafe(STAGE)]
   let stage = 0
   let fill = 0
@@ -35,15 +33,8 @@ export async function writeBlobFile(fh: FileHandle, source: BlobSource, counter:
   const emit = async (bytes: Uint8Array): Promise<void> => {
     await counter.update(bytes)
     if (limits.maxSize !== undefined && counter.size > limits.maxSize) throw limits.tooBig?.() ?? new Error('too many bytes')
-    await inflight
-    inflight = writeAll(fh, bytes)
-    inflight.catch(() => {}) // awaited before the next write or at the end
-    unsynced += bytes.byteLength
-    if (unsynced >= SYNC_EVERY && !syncing) {
-      unsynced = 0
-      syncing = inflight.then(() => fh.datasync()).finally(() => (syncing = undefined))
-      syncing.catch(() => {})
-    }
+    await sync.inflight
+    sync.write(bytes)
   }
   const flushStage = async (): Promise<void> => {
     if (fill === 0) return
@@ -64,7 +55,7 @@ export async function writeBlobFile(fh: FileHandle, source: BlobSource, counter:
       continue
     }
     if (direct) {
-      await inflight
+      await sync.inflight
       direct = false
     }
     for (let off = 0; off < chunk.byteLength; ) {
@@ -76,9 +67,37 @@ export async function writeBlobFile(fh: FileHandle, source: BlobSource, counter:
     }
   }
   await flushStage()
-  await inflight
-  await syncing
-  await fh.sync()
+  await sync.finish()
+}
+
+/** One write in flight at a time, and a datasync (one at a time) every SYNC_EVERY bytes. */
+function periodicSync(fh: FileHandle) {
+  let inflight: Promise<void> | undefined
+  let syncing: Promise<void> | undefined
+  let unsynced = 0
+  return {
+    get inflight() {
+      return inflight
+    },
+    /** Start writing (after the previous write was awaited by the caller). */
+    write(bytes: Uint8Array): Promise<void> {
+      const w = writeAll(fh, bytes)
+      inflight = w
+      w.catch(() => {}) // awaited before the next write or at the end
+      unsynced += bytes.byteLength
+      if (unsynced >= SYNC_EVERY && !syncing) {
+        unsynced = 0
+        syncing = w.then(() => fh.datasync()).finally(() => (syncing = undefined))
+        syncing.catch(() => {})
+      }
+      return w
+    },
+    async finish(): Promise<void> {
+      await inflight
+      await syncing
+      await fh.sync()
+    },
+  }
 }
 
 async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {

@@ -22,7 +22,10 @@ export interface BlobInfo {
 export interface ExpectedBlob {
   readonly digest?: Digest
   readonly size?: number
-  /** About how big the blob will be, when `size` is not known exactly (not checked; big blobs are hashed on a worker thread). */
+  /**
+   * About how big the blob will be, from a producer that keeps the calling thread busy (not checked): a big blob is
+   * then hashed on a worker thread.
+   */
   readonly sizeHint?: number
 }
 
