@@ -80,12 +80,8 @@ async function stackExports(image: OpenedImage, layersDir: string, dest: string)
     }
     dirs.push(dir)
   }
-  // One layer at a time: checkoutLayers(all) would still fix up the metadata of directories a higher layer's
-  // whiteout removed (and fail on them). Between layers, directories are opened up again for a non-root user.
-  for (const [i, dir] of dirs.entries()) {
-    if (i > 0) openDirs(dest)
-    checkoutLayers([dir], dest)
-  }
+  // All layers at once: whiteouts and opaque directories of higher layers apply to lower ones (see checkout.ts).
+  checkoutLayers(dirs, dest)
 }
 
 async function extractExports(image: OpenedImage, layer: Descriptor, dir: string, targets?: ReadonlySet<string>): Promise<Set<string>> {
