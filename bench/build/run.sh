@@ -30,6 +30,7 @@ done
 BYTES=$(du -sb "$R" | cut -f1)
 FILES=$(find "$R" | wc -l)
 tar -C "$R" -cf - . | cat >/dev/null   # warm the page cache for everyone
+tar -C "$R" -cf "$W/floor.tar" .       # the disk floor row: writing this much and syncing it
 cp -r "$REPO/examples/hello-world/exports" "$W/exports"
 
 # 2. Runs, in RUNS rounds (each round runs every tool once, so all of them meet the same noise). Each line of
@@ -53,6 +54,7 @@ LIB_MS=
 for _ in $(seq 1 "$RUNS"); do
   measure "sysbuild none" "$W/sb3" $SB --root "$W/sb3" --compression none
   measure "umoci insert" "$W/umoci" sh -c "umoci init --layout '$W/umoci' && umoci new --image '$W/umoci:latest' && umoci insert --image '$W/umoci:latest' '$R' /"
+  measure "dd of the tar + fdatasync (disk floor)" "$W/dd.out" dd if="$W/floor.tar" of="$W/dd.out" bs=1M conv=fdatasync
   measure "sysbuild pgzip -1" "$W/sb1" $SB --root "$W/sb1" --compression pgzip
   measure "tar | pigz -p2 -1" "$W/pigz.tar.gz" sh -c "tar -C '$R' -cf - . | pigz -p2 -1 >'$W/pigz.tar.gz'"
   measure "tar | gzip -6" "$W/gzip6.tar.gz" sh -c "tar -C '$R' -cf - . | gzip -6 >'$W/gzip6.tar.gz'"
