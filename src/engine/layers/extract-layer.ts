@@ -11,7 +11,7 @@
  * modes and times are applied last, so read-only directories can still be filled.
  */
 import {
-  chmodSync, closeSync, fsyncSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync,
+  chmodSync, closeSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync,
   symlinkSync, utimesSync, writeFileSync, writeSync, type Stats,
 } from 'node:fs'
 import {join} from 'node:path'
@@ -242,16 +242,6 @@ async function writeEntry(entry: AsyncIterable<Buffer>, path: string): Promise<n
     closeSync(fd)
   }
   return n
-}
-
-/** fsync a file by path (used by the layer cache before its commit rename). */
-export function syncPath(path: string): void {
-  const fd = openSync(path, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
 }
 
 /** Wrap a buffer or iterable as a stream (tests, in-memory layers). */

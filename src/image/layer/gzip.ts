@@ -4,7 +4,7 @@ import {constants, createGzip, type Gzip} from 'node:zlib'
 export interface CompressOptions {
   /** 1 (fastest) … 9 (smallest); default 1, as go-containerregistry (BestSpeed). */
   readonly level?: number
-  /** Parallel jobs for pgzip (default: the CPU count, at least 2). */
+  /** Parallel jobs for pgzip (default: the CPU count, at least 2 and at most 8). */
   readonly jobs?: number
 }
 

@@ -14,7 +14,7 @@ import {BLOCK, DICT, DeflatePool, OUT_BYTES, type Deflated} from './deflate-pool
 
 export interface ParallelGzipOptions {
   readonly level: number
-  /** Compression threads (default: the CPU count, at least 2). */
+  /** Compression threads (default: the CPU count, at least 2 and at most 8: each thread holds ~2 MiB of blocks and an isolate). */
   readonly jobs?: number
 }
 
@@ -27,7 +27,7 @@ const header = (level: number): Buffer => Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0
  * two more have been asked for).
  */
 export async function* parallelGzipChunks(input: AsyncIterable<Uint8Array>, opts: ParallelGzipOptions): AsyncGenerator<Buffer> {
-  const jobs = Math.max(2, opts.jobs ?? availableParallelism())
+  const jobs = opts.jobs ?? Math.min(8, Math.max(2, availableParallelism()))
   const {level} = opts
   yield header(level)
   let crc = 0
