@@ -29,6 +29,8 @@ export interface BuildOptions extends BuildRequest {
   readonly lint?: boolean
   readonly compression?: Compression
   readonly level?: number
+  /** Compression threads for pgzip (default: the CPU count, 2 to 8); the output does not depend on it. */
+  readonly jobs?: number
   /** SOURCE_DATE_EPOCH (seconds); default 0 (1970-01-01T00:00:00Z), a fixed value so builds reproduce. */
   readonly epoch?: number
   /** Carry device nodes instead of refusing them. */
@@ -117,6 +119,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
         makeLayer(stage, p.sources, {
           compression,
           level: opts.level,
+          jobs: opts.jobs,
           epoch,
           devices: opts.devices,
           cacheDir: opts.cache === false ? undefined : layerCacheDir({root: opts.root}),

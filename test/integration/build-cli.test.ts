@@ -39,6 +39,28 @@ describe('sysbuild build (CLI)', () => {
     }
   })
 
+  it('--jobs sets how many threads compress, never the bytes: -j 1 and --jobs 3 build the same image', async () => {
+    const w = await mkdtemp(join(tmpdir(), 'sb-cli-'))
+    try {
+      const built = (jobs: string[], root: string) => {
+        const r = runCli(['build', 'examples/hello-world', '--root', join(w, root), '--json', ...jobs], {env: EPOCH})
+        expect(r.status, r.stderr).toBe(0)
+        return JSON.parse(r.stdout) as {digest: string; store: string; layers: {digest: string; size: number}[]}
+      }
+      const one = built(['-j', '1'], 'j1')
+      const three = built(['--jobs', '3'], 'j3')
+      expect(three.digest).toBe(one.digest)
+      // The rootfs layer is bigger than one 1 MiB block, so the threads really split it; gzip reads it back.
+      const biggest = [...one.layers].sort((a, b) => b.size - a.size)[0]!
+      expect(biggest.size).toBeGreaterThan(1 << 20)
+      const blob = join(one.store, 'blobs', 'sha256', biggest.digest.slice('sha256:'.length))
+      expect(spawnSync('gzip', ['-t', blob]).status).toBe(0)
+      expect(runCli(['build', 'examples/hello-world', '--root', join(w, 'j0'), '--jobs', '0'], {env: EPOCH}).status).toBe(2)
+    } finally {
+      await rm(w, {recursive: true, force: true})
+    }
+  })
+
   it('reports bad input with a message, a code and the documented exit code, never a stack trace', async () => {
     const w = await mkdtemp(join(tmpdir(), 'sb-cli-'))
     try {
