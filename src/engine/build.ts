@@ -15,7 +15,8 @@ import type {DockerConnection} from './build-docker.js'
 import {writeOutputs, type OutputResult} from './build-output.js'
 import {planBuild, type BuildRequest} from './build-plan.js'
 import {parseOutputSpec} from './build-reference.js'
-import {layerCacheDir, openLocalStore} from './store-path.js'
+import {checkBaseLayers} from './base-layer-check.js'
+import {checkedLayersDir, layerCacheDir, openLocalStore} from './store-path.js'
 
 export interface BuildOptions extends BuildRequest {
   /** --root: where the local store lives (see store-path.ts). */
@@ -109,7 +110,11 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     const host = hostPlatform()
     const architecture = plan.settings.architecture ?? host.architecture
     const platform: Platform = {os: plan.settings.os ?? 'linux', architecture, ...(architecture === host.architecture && host.variant ? {variant: host.variant} : {})}
-    const base = await timed('base', () => resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry ?? registryBases(local), docker: opts.docker, shown: plan.fromText}), plan.fromText)
+    const base = await timed('base', async () => {
+      const b = await resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry ?? registryBases(local), docker: opts.docker, shown: plan.fromText})
+      await checkBaseLayers(stage, b.manifest?.layers ?? [], checkedLayersDir({root: opts.root}))
+      return b
+    }, plan.fromText)
     for (const [i, l] of (base.manifest?.layers ?? []).entries()) {
       layers.push({digest: l.digest, diffId: base.config!.rootfs.diff_ids[i] as Digest, mediaType: l.mediaType, size: l.size, createdBy: `base ${plan.fromText}`, base: true, cached: true})
     }

@@ -6,3 +6,6 @@ export {DATA_DIR, dataDir, imageStoreDir, openLocalStore, type StoreLocation} fr
 
 /** The layer cache (input key → layer blob) of `sysbuild build`. */
 export const layerCacheDir = (opts: StoreLocation = {}): string => join(dataDir(opts), 'cache', 'layers')
+
+/** Marker files of base layers a build has checked (see base-layer-check.ts). */
+export const checkedLayersDir = (opts: StoreLocation = {}): string => join(dataDir(opts), 'cache', 'checked-layers')

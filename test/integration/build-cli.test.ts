@@ -61,6 +61,57 @@ describe('sysbuild build (CLI)', () => {
     }
   })
 
+  it('refuses a base whose layer would escape the rootfs (as install would), before anything is stored', async () => {
+    const w = await mkdtemp(join(tmpdir(), 'sb-cli-'))
+    try {
+      const {default: tar} = await import('tar-stream')
+      const {gzipSync} = await import('node:zlib')
+      const {digestOfBytes, MEDIA_TYPES, openLayout} = await import('../../src/image/index.js')
+      /** An OCI layout whose one layer holds hand-made entries (tar-stream writes what no real tree produces). */
+      const base = async (name: string, entries: {name: string; type?: 'file' | 'symlink' | 'link'; linkname?: string}[]): Promise<string> => {
+        const pack = tar.pack()
+        const chunks: Buffer[] = []
+        pack.on('data', (c: Buffer) => chunks.push(c))
+        const ended = new Promise((r) => pack.on('end', r))
+        for (const e of entries) {
+          await new Promise<void>((res, rej) => pack.entry({name: e.name, type: e.type ?? 'file', mode: 0o644, mtime: new Date(0), linkname: e.linkname}, e.type ? '' : 'x', (err) => (err ? rej(err) : res())))
+        }
+        pack.finalize()
+        await ended
+        const raw = Buffer.concat(chunks)
+        const store = await openLayout(join(w, name), {create: true})
+        const layer = await store.putBlob(gzipSync(raw))
+        const config = await store.putJson({architecture: 'amd64', os: 'linux', config: {}, rootfs: {type: 'layers', diff_ids: [digestOfBytes(raw)]}}, MEDIA_TYPES.config)
+        await store.tag('latest', await store.putJson({schemaVersion: 2, mediaType: MEDIA_TYPES.manifest, config, layers: [{mediaType: MEDIA_TYPES.layerGzip, ...layer}]}, MEDIA_TYPES.manifest))
+        return `oci:${join(w, name)}:latest`
+      }
+      const cases = [
+        ['a .. component', [{name: 'a/../../evil'}], '".." component'],
+        ['an absolute path', [{name: '/etc/evil'}], 'absolute path'],
+        ['a write through its own symlink', [{name: 'up', type: 'symlink', linkname: '/'}, {name: 'up/evil'}], 'through the symlink up'],
+        ['a hard link out of the layer', [{name: 'hl', type: 'link', linkname: '../../etc/passwd'}], '".." component'],
+      ] as const
+      for (const [i, [what, entries, why]] of cases.entries()) {
+        const from = await base(`bad-${i}`, entries as unknown as {name: string}[])
+        const r = runCli(['build', '--from', from, '--rootfs', 'examples/hello-world/rootfs', '--exports', 'examples/hello-world/exports', '-t', 'x:1', '--root', join(w, 'r'), '--json'], {env: EPOCH})
+        expect(r.status, what).toBe(1)
+        const err = (JSON.parse(r.stdout) as {error: {code: string; message: string}}).error
+        expect(err.code, what).toBe('SYSBUILD_IMAGE_HOSTILE_PATH')
+        expect(err.message, what).toContain(why)
+        expect(hasStackTrace(r.stderr)).toBe(false)
+      }
+      // Nothing was stored: the store has no image and no blob of any of these bases.
+      const store = join(w, 'r', 'var/lib/containers/sysbuild/images')
+      const blobs = await readdir(join(store, 'blobs', 'sha256')).catch(() => [] as string[])
+      expect(blobs).toEqual([])
+      // A well-formed base of the same shape builds.
+      const good = await base('good', [{name: 'usr/bin/tool'}, {name: 'link', type: 'symlink', linkname: '/usr/bin/tool'}])
+      expect(runCli(['build', '--from', good, '--rootfs', 'examples/hello-world/rootfs', '--exports', 'examples/hello-world/exports', '-t', 'x:1', '--root', join(w, 'r')], {env: EPOCH}).status).toBe(0)
+    } finally {
+      await rm(w, {recursive: true, force: true})
+    }
+  })
+
   it('reports bad input with a message, a code and the documented exit code, never a stack trace', async () => {
     const w = await mkdtemp(join(tmpdir(), 'sb-cli-'))
     try {

@@ -197,7 +197,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
  * 512-byte block (GNU tar calls that an unexpected EOF; umoci and Go read it). The bytes
  * are already verified against the diff id, so complete the block for the tar parser.
  */
-function padToBlock(): Transform {
+export function padToBlock(): Transform {
   let n = 0
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
