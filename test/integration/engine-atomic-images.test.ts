@@ -120,7 +120,8 @@ describe.skipIf(skip)(title('engine: atomic test images (real runc)'), () => {
     expect(flat(bad.stderr)).toContain("still contains an unreplaced value for: 'VAR_WITH_NO_DEFAULT'")
     expect(bad.stderr).toContain('SYSBUILD_EXPORTS_TEMPLATE_UNKNOWN_VAR')
     expect(readlinkSync(join(root, 'var/lib/containers/atomic', N))).toBe(`/var/lib/containers/atomic/${N}.0`)
-    expect(await httpGet(`http://127.0.0.1:${port}/`)).toContain('Hi Tester')
+    // busybox nc -ll serves one connection at a time and listens again after each: retry briefly.
+    expect(await until(() => httpGet(`http://127.0.0.1:${port}/`))).toContain('Hi Tester')
     const good = cli('update', N, '--rebase', images.update!, '--set', 'VAR_WITH_NO_DEFAULT=hi')
     expect(good.status, good.stderr).toBe(0)
     expect(readlinkSync(join(root, 'var/lib/containers/atomic', N))).toBe(`/var/lib/containers/atomic/${N}.1`)
