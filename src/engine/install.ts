@@ -13,8 +13,7 @@ import {planDeployment, type DeploymentPlan} from './deployment-plan.js'
 import {describePlan, type PlanPreview} from './plan-preview.js'
 import {readCapabilityInfo} from './host-values.js'
 import {resolveImage} from './image-source.js'
-import {recoverJournal, transact} from './journal.js'
-import {withContainerLock} from './lock.js'
+import {transact, withRecoveredContainer} from './journal.js'
 import {defaultContainerName, validateContainerName} from './names.js'
 import {containerPaths, hostPaths, type HostPaths} from './paths.js'
 import {silentReporter, type Reporter} from './reporter.js'
@@ -79,8 +78,7 @@ export async function installContainer(opts: InstallOptions): Promise<InstallRes
     reporter.line(`Extracting to ${cp.deployment(0)}`)
     return {status: 'dry-run', name, preview: await dryRun(paths, {...common, systemdCgroup})}
   }
-  return withContainerLock(paths, name, async () => {
-    await recoverJournal(paths, name, reporter)
+  return withRecoveredContainer(paths, name, reporter, async () => {
     if (checkInstallable(paths, name, reporter) === 'present') return {status: 'already-present', name}
     reporter.line(`Extracting to ${cp.deployment(0)}`)
     const plan = await planDeployment({...common, systemdCgroup, slot: 0, layerCache: paths.layers, stagingRoot: paths.staging})

@@ -10,6 +10,7 @@ import {existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSyn
 import {join} from 'node:path'
 import {createHash} from 'node:crypto'
 import {execCapture, parseJsonText, SysbuildError, writeFileAtomic} from '../core/index.js'
+import {withContainerLock} from './lock.js'
 import type {HostPaths} from './paths.js'
 import type {Reporter} from './reporter.js'
 
@@ -112,6 +113,17 @@ export async function transact<T>(paths: HostPaths, operation: string, name: str
   }
   await t.commit()
   return result
+}
+
+/**
+ * Run a mutating operation on a container: hold the name's lock, and first finish (undo) whatever an interrupted
+ * operation on it left behind. install, update, rollback and uninstall all start this way.
+ */
+export async function withRecoveredContainer<T>(paths: HostPaths, name: string, reporter: Reporter, fn: () => Promise<T>): Promise<T> {
+  return withContainerLock(paths, name, async () => {
+    await recoverJournal(paths, name, reporter)
+    return fn()
+  })
 }
 
 /** Undo what an interrupted operation on `name` left (call with the name's lock held). */

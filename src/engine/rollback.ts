@@ -14,8 +14,7 @@ import {planHostFiles, unchangedHostFiles} from './host-files.js'
 import {readImageExports} from './image-exports.js'
 import {readInfo} from './info-file.js'
 import type {EngineOptions} from './install.js'
-import {recoverJournal, transact} from './journal.js'
-import {withContainerLock} from './lock.js'
+import {transact, withRecoveredContainer} from './journal.js'
 import {otherSlot, validateContainerName} from './names.js'
 import {containerPaths, hostPaths, tmpfilesCopyName, unitCopyName} from './paths.js'
 import {silentReporter} from './reporter.js'
@@ -41,8 +40,7 @@ export async function rollbackContainer(opts: RollbackOptions): Promise<Rollback
   const reporter = opts.reporter ?? silentReporter
   const paths = hostPaths({root: opts.root, checkoutPath: opts.checkoutPath})
   const name = validateContainerName(opts.name)
-  return withContainerLock(paths, name, async () => {
-    await recoverJournal(paths, name, reporter)
+  return withRecoveredContainer(paths, name, reporter, async () => {
     return rollbackLocked({...opts, name, reporter})
   })
 }

@@ -11,8 +11,7 @@ import {activeLink} from './active.js'
 import {removeHostFiles} from './host-files.js'
 import {readInfo, type Info} from './info-file.js'
 import type {EngineOptions} from './install.js'
-import {recoverJournal, transact} from './journal.js'
-import {withContainerLock} from './lock.js'
+import {transact, withRecoveredContainer} from './journal.js'
 import {validateContainerName} from './names.js'
 import {containerPaths, hostPaths} from './paths.js'
 import {silentReporter} from './reporter.js'
@@ -41,8 +40,7 @@ export async function uninstallContainer(opts: UninstallOptions): Promise<Uninst
   const reporter = opts.reporter ?? silentReporter
   const paths = hostPaths({root: opts.root, checkoutPath: opts.checkoutPath})
   const name = validateContainerName(opts.name)
-  return withContainerLock(paths, name, async () => {
-    await recoverJournal(paths, name, reporter)
+  return withRecoveredContainer(paths, name, reporter, async () => {
     const cp = containerPaths(paths, name)
     const leftovers = [cp.link, cp.deployment(0), cp.deployment(1), cp.unit, cp.tmpfiles].filter(present)
     if (leftovers.length === 0) {

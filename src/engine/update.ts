@@ -15,8 +15,7 @@ import {unchangedHostFiles, planHostFiles} from './host-files.js'
 import {readCapabilityInfo} from './host-values.js'
 import {resolveImage} from './image-source.js'
 import {sysbuildExecutable, type EngineOptions} from './install.js'
-import {recoverJournal, transact} from './journal.js'
-import {withContainerLock} from './lock.js'
+import {transact, withRecoveredContainer} from './journal.js'
 import {otherSlot, validateContainerName} from './names.js'
 import {containerPaths, hostPaths} from './paths.js'
 import {silentReporter} from './reporter.js'
@@ -58,8 +57,7 @@ export async function updateContainer(opts: UpdateOptions): Promise<UpdateResult
   const reporter = opts.reporter ?? silentReporter
   const paths = hostPaths({root: opts.root, checkoutPath: opts.checkoutPath})
   const name = validateContainerName(opts.name)
-  return withContainerLock(paths, name, async () => {
-    await recoverJournal(paths, name, reporter)
+  return withRecoveredContainer(paths, name, reporter, async () => {
     const current = await readActive(paths, name)
     const info = current.info
     const image = await resolveImage(opts.rebase ?? info.image, {root: opts.root})
