@@ -1,12 +1,5 @@
-/** Reading host files for a layer: the callback fs API (promisified) and the error a reader reports. */
-import {close, open, read} from 'node:fs'
-import {promisify} from 'node:util'
+/** The error a layer's reader reports for a host file it cannot read. */
 import {SysbuildError} from '../../core/index.js'
-
-// The callback fs API is markedly cheaper per call than FileHandle for tens of thousands of small files.
-export const openP = promisify(open)
-export const readP = promisify(read)
-export const closeP = promisify(close)
 
 export function readError(err: NodeJS.ErrnoException, shown: string): SysbuildError {
   if (err instanceof SysbuildError) return err

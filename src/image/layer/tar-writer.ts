@@ -5,14 +5,10 @@ import {SysbuildError} from '../../core/index.js'
 import {encodeHeader, END_OF_ARCHIVE, padding} from './tar-header.js'
 import type {TarEntry} from './tar-entry.js'
 import {batchingAssembler, ringAssembler, type Assembler} from './tar-assembler.js'
-import {closeP, openP, readError, readP} from './tar-read.js'
+import {readError} from './tar-read.js'
 
 /** Stream chunks (the Readable form) are about this size. */
 const CHUNK = 1 << 20
-/** Files up to this size are read whole, ahead of time. */
-const SMALL_FILE = 256 * 1024
-/** How many small files may be in flight ahead of the writer. */
-const READ_AHEAD = 32
 
 export interface TarProgress {
   readonly files: number
@@ -43,43 +39,41 @@ export function tarStream(entries: readonly TarEntry[], opts: TarStreamOptions =
 /** The tar archive of `entries` as chunks (see TarChunkOptions.reuseBuffers for who may keep them). */
 export async function* tarChunks(entries: readonly TarEntry[], opts: TarChunkOptions = {}): AsyncGenerator<Buffer> {
   const out: Assembler = opts.reuseBuffers ? ringAssembler() : batchingAssembler()
+  const progress = throttled(opts.onProgress, entries.length)
   let files = 0
   let bytes = 0
-  // Small files are read ahead, a few at a time, so that opening and reading them overlaps with the rest.
-  const ahead = new Map<number, Promise<Buffer>>()
-  let next = 0
-  const prefetch = (upTo: number): void => {
-    for (; next < Math.min(upTo, entries.length); next++) {
-      const e = entries[next]!
-      if (e.type === 'file' && !e.content && e.source && e.size > 0 && e.size <= SMALL_FILE) {
-        const p = readSmall(e, opts)
-        p.catch(() => {}) // awaited in order below
-        ahead.set(next, p)
-      }
-    }
-  }
-  for (const [i, e] of entries.entries()) {
-    prefetch(i + READ_AHEAD)
+  for (const e of entries) {
     yield* out.add(encodeHeader(e))
     if (e.type === 'file' && e.size > 0) {
-      const early = ahead.get(i)
-      if (early) {
-        ahead.delete(i)
-        yield* out.add(await early)
-      } else if (e.content) {
+      if (e.content) {
         if (e.content.length !== e.size) throw new SysbuildError('SYSBUILD_CORE_BUG', `inline content of ${e.name} does not match its size`)
         yield* out.add(e.content)
       } else {
         yield* fileChunks(e, out, opts)
       }
-      yield* out.add(Buffer.alloc(padding(e.size)))
+      yield* out.add(zeros.subarray(0, padding(e.size)))
       bytes += e.size
     }
     files++
-    opts.onProgress?.({files, bytes})
+    progress?.(files, bytes)
   }
   yield* out.add(END_OF_ARCHIVE())
   yield* out.end()
+}
+
+/** Padding source (never written to: assemblers copy from it). */
+const zeros = Buffer.alloc(512)
+
+/**
+ * Progress at most every PROGRESS_EVERY entries and at the last one: a callback per entry (an object and a
+ * closure call for each of tens of thousands of small files) costs more than the reading of many of them.
+ */
+const PROGRESS_EVERY = 64
+function throttled(onProgress: TarStreamOptions['onProgress'], total: number): ((files: number, bytes: number) => void) | undefined {
+  if (!onProgress) return undefined
+  return (files, bytes) => {
+    if (files % PROGRESS_EVERY === 0 || files === total) onProgress({files, bytes})
+  }
 }
 
 const changed = (shown: string, got: number, want: number): SysbuildError =>
@@ -87,32 +81,11 @@ const changed = (shown: string, got: number, want: number): SysbuildError =>
     suggestions: ['Do not modify the tree while sysbuild builds from it'],
   })
 
-async function readSmall(e: TarEntry, opts: TarStreamOptions): Promise<Buffer> {
-  const shown = opts.shownPath?.(e) ?? e.source ?? e.name
-  const fd = await openP(e.source!, 'r').catch((err: NodeJS.ErrnoException) => {
-    throw readError(err, shown)
-  })
-  try {
-    // Exactly the size seen by the walk (like GNU tar, later growth is not included; shrinking is an error).
-    const buf = Buffer.allocUnsafe(e.size)
-    let got = 0
-    while (got < e.size) {
-      const {bytesRead} = await readP(fd, buf, got, e.size - got, null).catch((err: NodeJS.ErrnoException) => {
-        throw readError(err, shown)
-      })
-      if (bytesRead === 0) throw changed(shown, got, e.size)
-      got += bytesRead
-    }
-    return buf
-  } finally {
-    await closeP(fd)
-  }
-}
-
 /**
- * A big file's content, read straight into the assembler's buffers. Synchronously: the reads are sequential
- * anyway (the kernel reads ahead), and a read from the thread pool costs about twice as much per megabyte; the
- * writes the consumer started meanwhile go on in the pool.
+ * A file's content, read straight into the assembler's buffers. Synchronously, small files too: from the page
+ * cache, open + read + close on this thread took 0.2 s for 56k files of /usr/share, where the same through the
+ * thread pool (32 files read ahead) took 0.9–1.1 s; big files are read sequentially anyway (the kernel reads
+ * ahead). The writes the consumer started meanwhile go on in the pool.
  */
 function* fileChunks(e: TarEntry, out: Assembler, opts: TarStreamOptions): Generator<Buffer> {
   const shown = opts.shownPath?.(e) ?? e.source ?? e.name
