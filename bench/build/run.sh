@@ -1,13 +1,14 @@
 #!/bin/bash
-# Benchmark: directory of ~1 GiB of real files (copied from /usr/lib) → one gzip layer, side by side in one run:
+# Benchmark: directory of ~1 GiB of real files in ~40k entries (copied from /usr) → one gzip layer, side by side in one run:
 #   sysbuild build (pgzip, gzip, none), umoci insert, tar | gzip -6, tar | pigz -p2 -1,
 # plus a sysbuild rebuild after editing one exports file. Wall time, throughput and peak RSS from /usr/bin/time -v.
-# Usage: bench/build/run.sh [SIZE_MIB]   (default 1024; run from anywhere; needs umoci, pigz, /usr/bin/time; root
+# Usage: [FILES=40000] bench/build/run.sh [SIZE_MIB]   (default 1024; run from anywhere; needs umoci, pigz, /usr/bin/time; root
 # is not required). RUNS=N runs everything N times, round by round (default 1), and keeps each run's fastest wall
 # time and largest peak RSS. Writes only under a temp dir it removes. Compare tools as ratios within one run: the machines
 # are shared and noisy.
 set -euo pipefail
 SIZE_MIB=${1:-1024}
+FILES=${FILES:-40000}
 RUNS=${RUNS:-1}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 W=$(mktemp -d /tmp/sb-bench-XXXXXX)
@@ -17,10 +18,21 @@ for t in umoci pigz gzip tar /usr/bin/time node; do command -v "$t" >/dev/null |
 # in files under construction elsewhere.
 (cd "$REPO" && { npx tsc -p tsconfig.json >/dev/null || true; } && node scripts/gen-validators.mjs && node scripts/gen-manifest.mjs)
 
-# 1. The input: whole directories of /usr/lib, largest package dirs first, until SIZE_MIB.
+# 1. The input, about SIZE_MIB of real files in about FILES entries: whole directories with many small files
+# (/usr/share/*, /usr/include; most entries first) while the entry budget lasts, then whole package
+# directories of /usr/lib (largest first) for the bytes. FILES=0 takes only /usr/lib (a few thousand big files).
 R=$W/rootfs
-mkdir -p "$R/usr/lib"
+mkdir -p "$R/usr/lib" "$R/usr/share"
 budget=$((SIZE_MIB * 1024))
+entries=$FILES
+if [ "$entries" -gt 0 ]; then
+  for d in $(for x in /usr/share/* /usr/include; do [ -d "$x" ] && echo "$(find "$x" | wc -l) $x"; done | sort -rn | awk '{print $2}'); do
+    n=$(find "$d" | wc -l); k=$(du -sk "$d" | cut -f1)
+    [ "$n" -le "$entries" ] && [ "$k" -le "$budget" ] || continue
+    cp -a "$d" "$R$(dirname "$d")/" && entries=$((entries - n)) && budget=$((budget - k))
+    [ "$entries" -gt 500 ] || break
+  done
+fi
 for d in $(du -sk /usr/lib/* 2>/dev/null | sort -rn | awk '{print $2}'); do
   k=$(du -sk "$d" | cut -f1)
   [ "$k" -le "$budget" ] || continue
@@ -28,7 +40,7 @@ for d in $(du -sk /usr/lib/* 2>/dev/null | sort -rn | awk '{print $2}'); do
   [ "$budget" -gt 10240 ] || break
 done
 BYTES=$(du -sb "$R" | cut -f1)
-FILES=$(find "$R" | wc -l)
+COUNT=$(find "$R" | wc -l)
 tar -C "$R" -cf - . | cat >/dev/null   # warm the page cache for everyone
 tar -C "$R" -cf "$W/floor.tar" .       # the disk floor row: writing this much and syncing it
 cp -r "$REPO/examples/hello-world/exports" "$W/exports"
@@ -84,7 +96,7 @@ awk -F'\t' '
   END {for (i=1;i<=n;i++) printf "%s\t%s\t%s\t%s\n", order[i], wall[order[i]], rss[order[i]], size[order[i]]}' "$W/raw.tsv" >"$W/results.tsv"
 
 # 3. Report.
-echo "input: $FILES entries, $BYTES bytes (copied from /usr/lib); $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); best of $RUNS round(s)"
+echo "input: $COUNT entries, $BYTES bytes (copied from /usr/share, /usr/include, /usr/lib); $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); best of $RUNS round(s)"
 echo "node $(node --version), umoci $(umoci --version | awk '{print $3}'), pigz $(pigz --version 2>&1 | awk '{print $2}'), $(gzip --version | head -1)"
 awk -F'\t' -v bytes="$BYTES" '
   {name[NR]=$1; wall[NR]=$2; rss[NR]=$3; size[NR]=$4; if ($1=="umoci insert") u=$2; if ($1=="tar | pigz -p2 -1") p=$2}
