@@ -5,6 +5,9 @@ import {spawnSync} from 'node:child_process'
 import {readFileSync, rmSync} from 'node:fs'
 
 const root = new URL('..', import.meta.url).pathname
+// In CI (CI=true) an external oracle the tests need (skopeo, umoci, pigz, python3, ...) must fail its test when it
+// is missing, not skip it: test/kit/tools.ts reads SYSBUILD_TEST_STRICT. Set SYSBUILD_TEST_STRICT=1 to get the same locally.
+if (process.env.CI === 'true' && !process.env.SYSBUILD_TEST_STRICT) process.env.SYSBUILD_TEST_STRICT = '1'
 const run = (cmd, args) => spawnSync(cmd, args, {cwd: root, stdio: 'inherit'}).status ?? 1
 
 let failed = 0

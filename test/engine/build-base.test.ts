@@ -4,13 +4,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {buildImage, imageStoreDir} from '../../src/engine/index.js'
 import {openLayout, type ImageManifest} from '../../src/image/index.js'
-import {hasTool, sh, sha256sum} from '../image/kit.js'
+import {sh, sha256sum, toolSkipReason} from '../image/kit.js'
 
 const EPOCH = 1_700_000_000
-const tools = hasTool('umoci') && hasTool('skopeo') && hasTool('busybox')
+const missing = toolSkipReason('umoci', 'skopeo', 'busybox')
 
 /** A busybox base image made by umoci (not by sysbuild), plus skopeo-made archives of it. */
-describe.skipIf(!tools)('build on bases made by other tools (umoci, skopeo)', () => {
+describe.skipIf(missing)('build on bases made by other tools (umoci, skopeo)', () => {
   let w: string
   let umociLayer: string
   beforeAll(async () => {

@@ -11,6 +11,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {validateWithSchema} from '../../src/core/index.js'
 import {planProject, SCAFFOLD_TEMPLATES, type ScaffoldPlan} from '../../src/exports/index.js'
+import {needTool} from '../kit/tools.js'
 
 let work: string
 beforeAll(() => {
@@ -27,7 +28,6 @@ function python(script: string, input: string): any {
 const RENDER = 'import json, string, sys\nd = json.load(sys.stdin)\nprint(json.dumps(string.Template(d["text"]).substitute(d["values"])))'
 const render = (text: string, values: Record<string, string>): string => python(RENDER, JSON.stringify({text, values}))
 const tomlToJson = (text: string): any => python('import json, sys, tomllib\nprint(json.dumps(tomllib.loads(sys.stdin.read())))', text)
-const hasTool = (t: string): boolean => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0
 
 const fileOf = (plan: ScaffoldPlan, path: string): string => {
   const f = plan.files.find((x) => x.path === path)
@@ -108,7 +108,7 @@ describe.each(SCAFFOLD_TEMPLATES.map((t) => [t]))('scaffold %s', (template) => {
     expect(config.hostname).toBe('demo')
   })
 
-  it('takes every bind source from the variables, and tmpfiles.template creates each one', () => {
+  it('takes every bind source from the variables, and tmpfiles.template creates each one', (ctx) => {
     const base = join(work, `host-${template}`)
     const values = installValues(plan, base, 'demo')
     const config = JSON.parse(render(fileOf(plan, 'exports/config.json.template'), values))
@@ -119,7 +119,7 @@ describe.each(SCAFFOLD_TEMPLATES.map((t) => [t]))('scaffold %s', (template) => {
     if (template === 'service') expect(binds).toEqual(expect.arrayContaining([`${base}/var/lib/demo`, `${base}/etc/demo`]))
     const tmpfiles = render(fileOf(plan, 'exports/tmpfiles.template'), values)
     expect(fileOf(plan, 'exports/tmpfiles.template')).toContain('${HOST_UID} ${HOST_GID}')
-    if (!hasTool('systemd-tmpfiles')) return
+    needTool(ctx, 'systemd-tmpfiles')
     const conf = join(work, `tmpfiles-${template}.conf`)
     writeFileSync(conf, tmpfiles)
     const r = spawnSync('systemd-tmpfiles', ['--create', conf], {encoding: 'utf8'})
@@ -128,12 +128,12 @@ describe.each(SCAFFOLD_TEMPLATES.map((t) => [t]))('scaffold %s', (template) => {
     for (const b of binds) expect(statSync(b).isDirectory(), b).toBe(true)
   })
 
-  it('has a unit template that systemd-analyze verify accepts once rendered', () => {
+  it('has a unit template that systemd-analyze verify accepts once rendered', (ctx) => {
     const text = fileOf(plan, 'exports/service.template')
     for (const line of ['ExecStart=$EXEC_START', 'ExecStop=$EXEC_STOP', 'WorkingDirectory=$DESTDIR', 'Restart=on-failure', 'WantedBy=multi-user.target']) {
       expect(text.split('\n')).toContain(line)
     }
-    if (!hasTool('systemd-analyze') || !existsSync('/usr/bin/runc')) return
+    needTool(ctx, 'systemd-analyze', '/usr/bin/runc')
     const dir = join(work, `unit-${template}`)
     mkdirSync(dir, {recursive: true})
     writeFileSync(join(dir, 'demo.service'), render(text, installValues(plan, dir, 'demo')))

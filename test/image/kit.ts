@@ -1,5 +1,5 @@
 /** Shared helpers of the image tests: temp dirs, external oracles, odd trees. */
-import {execFileSync, spawnSync} from 'node:child_process'
+import {execFileSync} from 'node:child_process'
 import {mkdtemp, rm, mkdir, writeFile, symlink, link, chmod, utimes} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -13,7 +13,8 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>, prefix = '
   }
 }
 
-export const hasTool = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0
+// Oracles: hasTool to branch, needTool / toolSkipReason where a missing tool must skip (or, in CI, fail) the test.
+export {hasTool, needTool, toolSkipReason} from '../kit/tools.js'
 
 export const sh = (cmd: string, opts: {cwd?: string} = {}): string => execFileSync('sh', ['-c', cmd], {encoding: 'utf8', cwd: opts.cwd, maxBuffer: 64 << 20})
 

@@ -10,7 +10,7 @@ import {cpSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmS
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {buildCli, hasStackTrace, ROOT, runCli} from '../commands/run-cli.js'
-import {hasTool} from '../image/kit.js'
+import {toolSkipReason} from '../image/kit.js'
 
 interface Finding {
   rule: string
@@ -125,7 +125,7 @@ describe('sysbuild lint IMAGE', () => {
     expect(b.report.findings.map((f) => f.rule)).not.toContain('config/readonly-root')
   })
 
-  it.skipIf(!hasTool('umoci'))('applies whiteouts and hard links across layers as umoci unpack does', () => {
+  it.skipIf(toolSkipReason('umoci'))('applies whiteouts and hard links across layers as umoci unpack does', () => {
     const layout = join(w, 'layered')
     const bad = project('layered-src', (d) => sed(join(d, 'exports', 'config.json.template'), '"PORT=$PORT"', '"PORT=$1"'))
     expect(cli(['build', bad, '--root', store(), '-t', 'layered:1', '--no-lint', '-o', `oci:${layout}:bad`]).status).toBe(0)

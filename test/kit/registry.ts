@@ -10,13 +10,16 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
+import {strictTools} from './tools.js'
 
 export const hasCommand = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
 
-/** Why registry tests cannot run here, or undefined when they can. */
+/** Why registry tests cannot run here, or undefined when they can; with SYSBUILD_TEST_STRICT set (CI), a missing tool throws instead. */
 export function registrySkipReason(...extra: string[]): string | undefined {
   const missing = ['docker-registry', 'htpasswd', 'openssl', ...extra].filter((c) => !hasCommand(c))
-  return missing.length ? `missing ${missing.join(', ')} (apt-get install docker-registry apache2-utils openssl skopeo umoci)` : undefined
+  const why = missing.length ? `missing ${missing.join(', ')} (apt-get install docker-registry apache2-utils openssl skopeo umoci)` : undefined
+  if (why && strictTools()) throw new Error(`${why}, and SYSBUILD_TEST_STRICT is set: registry tests must run`)
+  return why
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released; good enough for a test). */

@@ -5,7 +5,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import {crc32} from 'node:zlib'
 import {parallelGzipChunks} from '../../../src/image/index.js'
 import {crc32Combine} from '../../../src/image/layer/crc32-combine.js'
-import {hasTool, sh, withTempDir} from '../kit.js'
+import {needTool, sh, withTempDir} from '../kit.js'
 
 const MiB = 1 << 20
 
@@ -33,7 +33,7 @@ async function gzipOf(data: Buffer, jobs: number): Promise<Buffer> {
 }
 
 describe('parallel gzip', () => {
-  it('one gzip member that gzip, pigz and Python read back, at every size around the 1 MiB blocks, for any jobs', async () => {
+  it('one gzip member that gzip, pigz and Python read back, at every size around the 1 MiB blocks, for any jobs', async (ctx) => {
     await withTempDir(async (dir) => {
       const sizes = [0, 1, MiB - 1, MiB, MiB + 1, 2 * MiB, 5 * MiB + 12_345]
       const files: string[] = []
@@ -45,19 +45,19 @@ describe('parallel gzip', () => {
         const file = join(dir, `${size}.gz`)
         await writeFile(file, two)
         sh(`gzip -t '${file}'`)
-        if (hasTool('pigz')) sh(`pigz -t '${file}'`)
+        needTool(ctx, 'pigz')
+        sh(`pigz -t '${file}'`)
         expect(sh(`gzip -dc '${file}' | sha256sum`).slice(0, 64), `size ${size}`).toBe(createHash('sha256').update(data).digest('hex'))
         files.push(file)
       }
-      if (hasTool('python3')) {
-        // One member, nothing after it: zlib's gzip reader stops at the end of the first member.
-        const py = `import zlib,sys
+      needTool(ctx, 'python3')
+      // One member, nothing after it: zlib's gzip reader stops at the end of the first member.
+      const py = `import zlib,sys
 for f in sys.argv[1:]:
     d = zlib.decompressobj(31); out = d.decompress(open(f, "rb").read())
     assert d.eof and not d.unused_data, f
     print(len(out))`
-        expect(sh(`python3 -c '${py}' ${files.map((f) => `'${f}'`).join(' ')}`).trim().split('\n').map(Number)).toEqual(sizes)
-      }
+      expect(sh(`python3 -c '${py}' ${files.map((f) => `'${f}'`).join(' ')}`).trim().split('\n').map(Number)).toEqual(sizes)
     })
   })
 
