@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from './_shared/base-command.js'
-import {buildImage, type BuildEvent, type BuildResult} from '../src/engine/index.js'
+import {connectionFlags, credentialFlags, registryAccess} from './_shared/registry-flags.js'
+import {buildImage, parseKeyValues, type BuildEvent, type BuildResult} from '../src/engine/index.js'
 
 export default class Build extends BaseCommand {
   static override summary = 'Build a system-container image from a project, without a daemon, reproducibly.'
@@ -16,14 +17,17 @@ Prints the image (manifest) digest.`
     {description: 'Build the hello-world example and write a docker-archive', command: '<%= config.bin %> <%= command.id %> examples/hello-world --output docker-archive:hello.tar'},
     {description: 'Build without a spec', command: '<%= config.bin %> <%= command.id %> --from scratch --rootfs rootfs --exports exports -t example/app:1.0'},
     {description: 'Reproducible timestamps', command: 'SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) <%= config.bin %> <%= command.id %>'},
+    {description: 'Labels and annotations over the spec\'s', command: '<%= config.bin %> <%= command.id %> --label version=1.2 --annotation org.opencontainers.image.source=https://example.com/app'},
+    {description: 'On a base from a registry that needs a login', command: 'echo "$REGISTRY_USER:$REGISTRY_PASSWORD" | <%= config.bin %> <%= command.id %> --from registry.example.com/base/busybox:1.36 --creds-stdin'},
   ]
 
   static override args = {
-    dir: Args.directory({description: 'Project directory (default: the current directory).'}),
+    // ignoreStdin: oclif would otherwise take piped input (--creds-stdin's credentials) as DIR.
+    dir: Args.directory({description: 'Project directory (default: the current directory).', ignoreStdin: true}),
   }
 
   static override flags = {
-    from: Flags.string({description: 'Base image: scratch, oci:PATH[:REF], oci-archive:FILE, docker-archive:FILE, docker-daemon:NAME[:TAG], or a local image name.'}),
+    from: Flags.string({description: 'Base image: scratch, oci:PATH[:REF], oci-archive:FILE, docker-archive:FILE, docker-daemon:NAME[:TAG], a local image name, or a registry reference (pulled with --creds, --plain-http, --tls-verify).'}),
     rootfs: Flags.string({multiple: true, description: 'A directory whose contents become a layer (repeatable; replaces the spec\'s list).'}),
     exports: Flags.string({description: 'The exports directory (replaces the spec\'s).'}),
     tag: Flags.string({char: 't', description: 'Image NAME:TAG (replaces the spec\'s name and tag).'}),
@@ -37,6 +41,10 @@ Prints the image (manifest) digest.`
     arch: Flags.string({description: 'Image architecture (GOARCH spelling); default: the spec\'s, the base\'s, or the host\'s.'}),
     devices: Flags.boolean({description: 'Carry device nodes found in rootfs directories instead of refusing them.'}),
     cache: Flags.boolean({default: true, allowNo: true, description: 'Reuse layers whose inputs did not change (--no-cache rebuilds all).'}),
+    label: Flags.string({multiple: true, multipleNonGreedy: true, description: 'KEY=VALUE image label over the spec\'s (repeatable). name and architecture default to the image\'s; atomic.type=system is always set.'}),
+    annotation: Flags.string({multiple: true, multipleNonGreedy: true, description: 'KEY=VALUE manifest annotation over the spec\'s, e.g. org.opencontainers.image.version=1.0 (repeatable).'}),
+    ...credentialFlags,
+    ...connectionFlags,
   }
 
   async run(): Promise<BuildResult> {
@@ -56,6 +64,9 @@ Prints the image (manifest) digest.`
       jobs: flags.jobs,
       epoch: flags['source-date-epoch'],
       architecture: flags.arch,
+      labels: parseKeyValues(flags.label ?? [], '--label'),
+      annotations: parseKeyValues(flags.annotation ?? [], '--annotation'),
+      registryAccess: await registryAccess(flags),
       devices: flags.devices,
       cache: flags.cache,
       root: flags.root,

@@ -25,7 +25,8 @@ Exit status: 0 pushed, 4 authentication refused or access denied, 1 other failur
 
   static override args = {
     image: Args.string({required: true, description: 'The image to push (or REF, when REF is omitted).'}),
-    ref: Args.string({description: 'Where to push it: REGISTRY/REPOSITORY[:TAG].'}),
+    // ignoreStdin: oclif would otherwise take piped input (--creds-stdin's credentials) as REF.
+    ref: Args.string({description: 'Where to push it: REGISTRY/REPOSITORY[:TAG].', ignoreStdin: true}),
   }
 
   static override flags = {

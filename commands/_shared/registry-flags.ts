@@ -1,7 +1,10 @@
-/** Flags shared by push, pull and login, and turning them into registry client options. */
+/**
+ * Flags shared by push, pull, login and build, and turning them into registry client options. The registry
+ * domain is imported only when it is needed (build takes these flags but rarely talks to a registry).
+ */
 import {Flags} from '@oclif/core'
 import {SysbuildError} from '../../src/core/index.js'
-import {keychain, parseUserPassword, type ClientOptions, type Credential} from '../../src/registry/index.js'
+import type {ClientOptions, Credential} from '../../src/registry/index.js'
 
 export const connectionFlags = {
   'plain-http': Flags.boolean({allowNo: true, description: 'Talk plain HTTP to the registry (default: only to loopback registries such as localhost:5000).'}),
@@ -28,6 +31,7 @@ export async function readStdin(): Promise<string> {
 export async function explicitCredential(flags: {creds?: string; 'creds-stdin'?: boolean}): Promise<Credential | undefined> {
   const text = flags['creds-stdin'] ? await readStdin() : flags.creds
   if (text === undefined) return undefined
+  const {parseUserPassword} = await import('../../src/registry/index.js')
   const cred = parseUserPassword(text.trim())
   if (!cred) throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', `credentials must be USER:PASSWORD (${flags['creds-stdin'] ? 'on standard input' : '--creds'})`)
   return cred
@@ -35,11 +39,22 @@ export async function explicitCredential(flags: {creds?: string; 'creds-stdin'?:
 
 export async function clientOptions(flags: {creds?: string; 'creds-stdin'?: boolean; 'plain-http'?: boolean; 'tls-verify'?: string}, onWarning: (text: string) => void): Promise<ClientOptions> {
   const explicit = await explicitCredential(flags)
+  const {keychain} = await import('../../src/registry/index.js')
   return {
     ...(flags['plain-http'] !== undefined ? {plainHttp: flags['plain-http']} : {}),
     tlsVerify: flags['tls-verify'] !== 'false',
     credentials: keychain(explicit ? {explicit} : {}),
     onWarning,
+  }
+}
+
+/** The same flags as data, for a command whose registry client is made later (build: only for a registry base). */
+export async function registryAccess(flags: {creds?: string; 'creds-stdin'?: boolean; 'plain-http'?: boolean; 'tls-verify'?: string}): Promise<{credential?: Credential; plainHttp?: boolean; tlsVerify: boolean}> {
+  const credential = await explicitCredential(flags)
+  return {
+    ...(credential ? {credential} : {}),
+    ...(flags['plain-http'] !== undefined ? {plainHttp: flags['plain-http']} : {}),
+    tlsVerify: flags['tls-verify'] !== 'false',
   }
 }
 

@@ -20,6 +20,10 @@ export interface BuildRequest {
   readonly tag?: string
   readonly architecture?: string
   readonly os?: string
+  /** Labels over the spec's (as --label KEY=VALUE). */
+  readonly labels?: Readonly<Record<string, string>>
+  /** Manifest annotations over the spec's (as --annotation KEY=VALUE). */
+  readonly annotations?: Readonly<Record<string, string>>
 }
 
 export interface PlannedLayer {
@@ -39,6 +43,7 @@ export interface BuildPlan {
   readonly layers: readonly PlannedLayer[]
   /** What to lint (a project dir or an exports dir), when there are exports. */
   readonly lintTarget?: string
+  /** `labels` are the user's (spec, then request); build.ts adds the defaults of build-labels.ts. */
   readonly settings: Omit<ImageSettings, 'created'>
   readonly warnings: readonly string[]
 }
@@ -115,8 +120,8 @@ export async function planBuild(req: BuildRequest): Promise<BuildPlan> {
     workdir: cfg.workdir,
     user: cfg.user,
     stopSignal: cfg.stop_signal,
-    labels: {...(spec?.labels ?? {}), 'atomic.type': 'system'},
-    annotations: spec?.annotations,
+    labels: {...(spec?.labels ?? {}), ...(req.labels ?? {})},
+    annotations: spec?.annotations || req.annotations ? {...(spec?.annotations ?? {}), ...(req.annotations ?? {})} : undefined,
   }
   return {projectDir, specFile: spec ? specFile : undefined, spec, image, fromText, from, layers, lintTarget, settings, warnings}
 }

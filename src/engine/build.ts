@@ -6,8 +6,9 @@
 import {performance} from 'node:perf_hooks'
 import {SysbuildError} from '../core/index.js'
 import type {Finding} from '../exports/index.js'
+import type {Credential} from '../registry/index.js'
 import {
-  assembleImage, epochToRfc3339, hostPlatform, makeLayer, openStaging, writeCachedLayer,
+  assembleImage, configPlatform, epochToRfc3339, hostPlatform, makeLayer, openStaging, writeCachedLayer,
   type Compression, type Digest, type ImageStore, type NewLayer, type Platform,
 } from '../image/index.js'
 import {resolveBase, type RegistryBaseResolver} from './build-base.js'
@@ -16,6 +17,7 @@ import {writeOutputs, type OutputResult} from './build-output.js'
 import {planBuild, type BuildRequest} from './build-plan.js'
 import {parseOutputSpec} from './build-reference.js'
 import {checkBaseLayers} from './base-layer-check.js'
+import {imageLabels} from './build-labels.js'
 import {checkedLayersDir, layerCacheDir, openLocalStore} from './store-path.js'
 
 export interface BuildOptions extends BuildRequest {
@@ -39,7 +41,18 @@ export interface BuildOptions extends BuildRequest {
   /** Use the layer cache (default true). */
   readonly cache?: boolean
   readonly registry?: RegistryBaseResolver
+  /** How a registry base is pulled (push's and pull's --creds, --plain-http, --tls-verify). */
+  readonly registryAccess?: RegistryAccess
   readonly onEvent?: (e: BuildEvent) => void
+}
+
+export interface RegistryAccess {
+  /** --creds / --creds-stdin: for every registry (else docker's config.json, credential helpers, podman's auth.json). */
+  readonly credential?: Credential
+  /** Plain HTTP (default: only to loopback registries). */
+  readonly plainHttp?: boolean
+  /** Verify TLS certificates (default true). */
+  readonly tlsVerify?: boolean
 }
 
 export type BuildEvent =
@@ -111,7 +124,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     const architecture = plan.settings.architecture ?? host.architecture
     const platform: Platform = {os: plan.settings.os ?? 'linux', architecture, ...(architecture === host.architecture && host.variant ? {variant: host.variant} : {})}
     const base = await timed('base', async () => {
-      const b = await resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry ?? registryBases(local), docker: opts.docker, shown: plan.fromText})
+      const b = await resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry ?? registryBases(local, opts.registryAccess ?? {}, (message) => emit({kind: 'warning', message})), docker: opts.docker, shown: plan.fromText})
       await checkBaseLayers(stage, b.manifest?.layers ?? [], checkedLayersDir({root: opts.root}))
       return b
     }, plan.fromText)
@@ -134,7 +147,9 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
       if (r.cacheKey && !r.cached) cacheKeys.push({key: r.cacheKey, layer: {descriptor: r.descriptor, diffId: r.diffId, tarSize: r.tarSize, entries: r.entries}})
       layers.push({digest: r.descriptor.digest, diffId: r.diffId, mediaType: r.descriptor.mediaType, size: r.descriptor.size, tarSize: r.tarSize, entries: r.entries, createdBy: p.createdBy, base: false, cached: r.cached})
     }
-    assembled = await timed('assemble', () => assembleImage(stage, base, made, {...plan.settings, created: epochToRfc3339(epoch)}))
+    const built = configPlatform(base, plan.settings, host)
+    const labels = imageLabels({image: plan.image, architecture: built.architecture, variant: built.variant, user: plan.settings.labels})
+    assembled = await timed('assemble', () => assembleImage(stage, base, made, {...plan.settings, labels, created: epochToRfc3339(epoch)}))
     await timed('commit', async () => {
       await stage.commit()
       await local.tag(plan.image.reference, assembled!.descriptor)
@@ -184,9 +199,10 @@ async function lintStep(target: string | undefined, enabled: boolean): Promise<B
 }
 
 /** Registry bases through the registry client, which is loaded only when a base really comes from a registry. */
-const registryBases = (local: ImageStore): RegistryBaseResolver => async (ref, ctx) => {
+const registryBases = (local: ImageStore, access: RegistryAccess, onWarning: (text: string) => void): RegistryBaseResolver => async (ref, ctx) => {
   const {keychain, registryBaseResolver} = await import('../registry/index.js')
-  return registryBaseResolver(local, {credentials: keychain()})(ref, ctx)
+  const connection = {...(access.plainHttp !== undefined ? {plainHttp: access.plainHttp} : {}), ...(access.tlsVerify !== undefined ? {tlsVerify: access.tlsVerify} : {})}
+  return registryBaseResolver(local, {credentials: keychain(access.credential ? {explicit: access.credential} : {}), ...connection, onWarning})(ref, ctx)
 }
 
 function checkEpoch(epoch: number): number {

@@ -1,6 +1,7 @@
 /** Public API of the engine domain. */
 export * from './store-path.js'
-export {buildImage, type BuildOptions, type BuildResult, type BuildEvent, type BuiltLayer} from './build.js'
+export {buildImage, type BuildOptions, type BuildResult, type BuildEvent, type BuiltLayer, type RegistryAccess} from './build.js'
+export {imageLabels, labelArchitecture, parseKeyValues} from './build-labels.js'
 export type {BuildRequest} from './build-plan.js'
 export type {RegistryBaseResolver} from './build-base.js'
 export type {OutputResult} from './build-output.js'

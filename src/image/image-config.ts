@@ -48,9 +48,7 @@ export function composeConfig(base: BaseImage, layers: readonly NewLayer[], s: I
     ...(b?.history ?? []),
     ...layers.map((l) => ({created: s.created, created_by: l.createdBy, ...(l.comment ? {comment: l.comment} : {})})),
   ]
-  const os = s.os ?? b?.os ?? host.os
-  const architecture = s.architecture ?? b?.architecture ?? host.architecture
-  const variant = s.variant ?? (s.architecture ? undefined : b?.variant) ?? (architecture === host.architecture ? host.variant : undefined)
+  const {os, architecture, variant} = configPlatform(base, s, host)
   return {
     created: s.created,
     ...(s.author ? {author: s.author} : b?.author ? {author: b.author} : {}),
@@ -61,6 +59,15 @@ export function composeConfig(base: BaseImage, layers: readonly NewLayer[], s: I
     rootfs: {type: 'layers', diff_ids: [...(b?.rootfs.diff_ids ?? []), ...layers.map((l) => l.layer.diffId)]},
     history,
   }
+}
+
+/** The platform a built image gets: the build's settings, else the base's, else the host's. */
+export function configPlatform(base: BaseImage, s: Pick<ImageSettings, 'os' | 'architecture' | 'variant'>, host: {os: string; architecture: string; variant?: string}): {os: string; architecture: string; variant?: string} {
+  const b = base.config
+  const os = s.os ?? b?.os ?? host.os
+  const architecture = s.architecture ?? b?.architecture ?? host.architecture
+  const variant = s.variant ?? (s.architecture ? undefined : b?.variant) ?? (architecture === host.architecture ? host.variant : undefined)
+  return {os, architecture, ...(variant ? {variant} : {})}
 }
 
 function mergeEnv(base: readonly string[], add: readonly string[]): string[] {

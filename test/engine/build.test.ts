@@ -3,7 +3,7 @@ import {cp, mkdir, readdir, readFile, writeFile, utimes, rm} from 'node:fs/promi
 import {join, resolve} from 'node:path'
 import {buildImage, imageStoreDir, type BuildResult} from '../../src/engine/index.js'
 import {openLayout, type ImageConfig, type ImageManifest} from '../../src/image/index.js'
-import {hasTool, sh, sha256sum, withTempDir, findListing} from '../image/kit.js'
+import {needTool, sh, sha256sum, withTempDir, findListing} from '../image/kit.js'
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/hello-world')
 const EPOCH = 1_700_000_000
@@ -20,7 +20,7 @@ async function blobsOf(root: string): Promise<string[]> {
 }
 
 describe('sysbuild build (library)', () => {
-  it('builds hello-world into the store; umoci, skopeo, sha256sum, gzip and GNU tar agree', async () => {
+  it('builds hello-world into the store; umoci, skopeo, sha256sum, gzip and GNU tar agree', async (ctx) => {
     await withTempDir(async (dir) => {
       const proj = await copyExample(join(dir, 'hello-world'))
       const root = join(dir, 'root')
@@ -38,7 +38,8 @@ describe('sysbuild build (library)', () => {
       expect(config.history).toHaveLength(3)
       expect(config.history!.every((h) => h.created === config.created && !h.empty_layer)).toBe(true)
       expect(config.rootfs.diff_ids).toEqual(r.layers.map((l) => l.diffId))
-      expect(config.config?.Labels).toMatchObject({'atomic.type': 'system', summary: 'Hello World system container'})
+      // system-buildah's labels: name and architecture (uname -m spelling) by default, the spec's summary.
+      expect(config.config?.Labels).toEqual({'atomic.type': 'system', summary: 'Hello World system container', name: 'hello-world', architecture: sh('uname -m').trim()})
       for (const l of manifest.layers) {
         sh(`gzip -t '${join(store, 'blobs/sha256', l.digest.slice(7))}'`)
         expect(`sha256:${sh(`zcat '${join(store, 'blobs/sha256', l.digest.slice(7))}' | sha256sum`).slice(0, 64)}`).toBe(r.layers.find((x) => x.digest === l.digest)!.diffId)
@@ -49,22 +50,19 @@ describe('sysbuild build (library)', () => {
         'exports/', 'exports/config.json.template', 'exports/hostfs/', 'exports/manifest.json', 'exports/service.template', 'exports/tmpfiles.template',
       ])
       expect(last.size).toBeLessThan(8192)
-      if (hasTool('skopeo')) {
-        const inspect = JSON.parse(sh(`skopeo inspect 'oci:${join(dir, 'out')}:latest'`)) as {Digest: string; Labels: Record<string, string>; Layers: string[]}
-        expect(inspect.Digest).toBe(r.digest)
-        expect(inspect.Labels['atomic.type']).toBe('system')
-        expect(inspect.Layers).toEqual(manifest.layers.map((l) => l.digest))
-      }
-      if (hasTool('umoci')) {
-        sh(`umoci unpack --image '${join(dir, 'out')}:latest' '${join(dir, 'bundle')}'`)
-        const rootfs = join(dir, 'bundle', 'rootfs')
-        expect(sha256sum(join(rootfs, 'bin', 'busybox'))).toBe(sha256sum('/bin/busybox'))
-        expect(sh(`stat -c '%a %u %g' '${join(rootfs, 'bin', 'busybox')}'`).trim()).toBe('755 0 0')
-        // The rootfs layer unpacks to the project's rootfs/ (names, types, modes; owners are the host's, here root).
-        const unpacked = findListing(rootfs).filter((l) => l.startsWith('usr'))
-        expect(unpacked).toEqual(findListing(join(proj, 'rootfs')))
-        sh(`diff -r '${join(proj, 'exports')}' '${join(rootfs, 'exports')}'`)
-      }
+      needTool(ctx, 'skopeo', 'umoci')
+      const inspect = JSON.parse(sh(`skopeo inspect 'oci:${join(dir, 'out')}:latest'`)) as {Digest: string; Labels: Record<string, string>; Layers: string[]}
+      expect(inspect.Digest).toBe(r.digest)
+      expect(inspect.Labels['atomic.type']).toBe('system')
+      expect(inspect.Layers).toEqual(manifest.layers.map((l) => l.digest))
+      sh(`umoci unpack --image '${join(dir, 'out')}:latest' '${join(dir, 'bundle')}'`)
+      const rootfs = join(dir, 'bundle', 'rootfs')
+      expect(sha256sum(join(rootfs, 'bin', 'busybox'))).toBe(sha256sum('/bin/busybox'))
+      expect(sh(`stat -c '%a %u %g' '${join(rootfs, 'bin', 'busybox')}'`).trim()).toBe('755 0 0')
+      // The rootfs layer unpacks to the project's rootfs/ (names, types, modes; owners are the host's, here root).
+      const unpacked = findListing(rootfs).filter((l) => l.startsWith('usr'))
+      expect(unpacked).toEqual(findListing(join(proj, 'rootfs')))
+      sh(`diff -r '${join(proj, 'exports')}' '${join(rootfs, 'exports')}'`)
     })
   })
 
@@ -163,7 +161,7 @@ describe('sysbuild build (library)', () => {
 })
 
 describe('sysbuild save (library)', () => {
-  it('writes deterministic oci-archive and docker-archive files that skopeo reads', async () => {
+  it('writes deterministic oci-archive and docker-archive files that skopeo reads', async (ctx) => {
     const {saveImage} = await import('../../src/engine/index.js')
     await withTempDir(async (dir) => {
       const proj = await copyExample(join(dir, 'p'))
@@ -173,15 +171,14 @@ describe('sysbuild save (library)', () => {
       expect(saved.digest).toBe(built.digest)
       await saveImage({image: 'hello-world:latest', root, outputs: [`docker-archive:${join(dir, 'a2.tar')}`], epoch: EPOCH})
       expect(sha256sum(join(dir, 'a2.tar'))).toBe(sha256sum(join(dir, 'a.tar')))
-      if (hasTool('skopeo')) {
-        const fromDocker = JSON.parse(sh(`skopeo inspect 'docker-archive:${join(dir, 'a.tar')}'`)) as {Layers: string[]; RepoTags: string[]}
-        // skopeo reports a docker-archive's layers by their uncompressed digests.
-        expect(fromDocker.Layers).toEqual(built.layers.map((l) => l.diffId))
-        const fromOci = JSON.parse(sh(`skopeo inspect 'oci-archive:${join(dir, 'b.tar')}:latest'`)) as {Digest: string}
-        expect(fromOci.Digest).toBe(built.digest)
-      }
       await expect(saveImage({image: 'nope:1', root, outputs: [`oci:${join(dir, 'x')}`]})).rejects.toMatchObject({code: 'SYSBUILD_IMAGE_NOT_FOUND'})
       await expect(saveImage({image: 'hello-world', root, outputs: []})).rejects.toMatchObject({code: 'SYSBUILD_USAGE_INVALID_ARGUMENT'})
+      needTool(ctx, 'skopeo')
+      const fromDocker = JSON.parse(sh(`skopeo inspect 'docker-archive:${join(dir, 'a.tar')}'`)) as {Layers: string[]; RepoTags: string[]}
+      // skopeo reports a docker-archive's layers by their uncompressed digests.
+      expect(fromDocker.Layers).toEqual(built.layers.map((l) => l.diffId))
+      const fromOci = JSON.parse(sh(`skopeo inspect 'oci-archive:${join(dir, 'b.tar')}:latest'`)) as {Digest: string}
+      expect(fromOci.Digest).toBe(built.digest)
     })
   })
 })
