@@ -8,7 +8,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, w
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {registrySkipReason, startRegistry, type AccessLine, type TestRegistry} from '../kit/registry.js'
-import {buildTestImage, run, skopeoInspect, skopeoRawManifest, type TestImage} from '../kit/registry-image.js'
+import {buildTestImage, buildTestIndex, run, skopeoInspect, skopeoRawManifest, type TestImage} from '../kit/registry-image.js'
 import {pullImageTo, pushImageFrom, registryBaseResolver, type ProgressEvent} from '../../src/registry/index.js'
 import {openLayout} from '../../src/image/index.js'
 import {SysbuildError} from '../../src/core/index.js'
@@ -126,29 +126,17 @@ describe.skipIf(skip)('push and pull against the CNCF registry', () => {
 
   it('pushes an index with its children first, and pull picks the platform', async () => {
     // two images in one layout (umoci), and an index over them written by hand
-    const multi = join(dir, 'multi')
-    const amd = buildTestImage(multi, {tag: 'amd64', marker: 'amd'})
-    buildTestImage(multi, {tag: 'arm64', marker: 'arm'})
-    run('umoci', ['config', '--image', `${join(multi, 'oci')}:arm64`, '--architecture', 'arm64'])
-    const idx = JSON.parse(readFileSync(join(multi, 'oci', 'index.json'), 'utf8')) as {manifests: {digest: string; size: number; mediaType: string; annotations?: Record<string, string>}[]}
-    const byTag = (t: string) => idx.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === t)!
-    const arm = byTag('arm64')
-    const index = {schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [
-      {mediaType: byTag('amd64').mediaType, digest: byTag('amd64').digest, size: byTag('amd64').size, platform: {architecture: 'amd64', os: 'linux'}},
-      {mediaType: arm.mediaType, digest: arm.digest, size: arm.size, platform: {architecture: 'arm64', os: 'linux', variant: 'v8'}},
-    ]}
-    const bytes = Buffer.from(JSON.stringify(index))
-    const indexDigest = sha256(bytes)
-    writeFileSync(join(multi, 'oci', 'blobs', 'sha256', indexDigest.slice(7)), bytes)
-    idx.manifests.push({mediaType: index.mediaType, digest: indexDigest, size: bytes.length, annotations: {'org.opencontainers.image.ref.name': 'multi'}})
-    writeFileSync(join(multi, 'oci', 'index.json'), JSON.stringify(idx))
+    const index = buildTestIndex(join(dir, 'multi'))
+    const indexDigest = index.digest
+    const amd = index.amd64
+    const arm = index.arm64
 
     const mark = reg.mark()
-    const r = await pushImageFrom(`oci:${join(multi, 'oci')}:multi`, `${reg.host}/sb/multi:1`, {storeDir: store})
+    const r = await pushImageFrom(`oci:${index.layout}:multi`, `${reg.host}/sb/multi:1`, {storeDir: store})
     expect(r.digest).toBe(indexDigest)
     expect(r.mediaType).toBe(index.mediaType)
     const puts = reg.accessLog().slice(mark).filter((l) => l.method === 'PUT' && l.path.includes('/manifests/'))
-    expect(puts.map((p) => p.path.split('/manifests/')[1])).toEqual([byTag('amd64').digest, arm.digest, '1'])
+    expect(puts.map((p) => p.path.split('/manifests/')[1])).toEqual([amd.digest, arm.digest, '1'])
     expect(sha256(await skopeoRawManifest(`${reg.host}/sb/multi:1`))).toBe(indexDigest)
     // skopeo resolves the index to the arm64 child (and reports the index digest)
     const viaSkopeo = await skopeoInspect(`${reg.host}/sb/multi:1`, ['--override-arch', 'arm64'])

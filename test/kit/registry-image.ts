@@ -4,7 +4,7 @@
  */
 import {spawn, spawnSync} from 'node:child_process'
 import {copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
-import {randomBytes} from 'node:crypto'
+import {createHash, randomBytes} from 'node:crypto'
 import {join} from 'node:path'
 
 export interface TestImage {
@@ -60,6 +60,43 @@ export function layoutDigest(layout: string, tag: string): string {
   const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag)
   if (!entry) throw new Error(`no ${tag} in ${layout}`)
   return entry.digest
+}
+
+export interface TestIndex {
+  readonly layout: string
+  /** The tag of the index in the layout. */
+  readonly tag: string
+  readonly digest: string
+  readonly mediaType: string
+  /** The two children: linux/amd64, and linux/arm64 with variant v8 (as docker writes it). */
+  readonly amd64: {readonly digest: string; readonly size: number; readonly mediaType: string}
+  readonly arm64: {readonly digest: string; readonly size: number; readonly mediaType: string}
+}
+
+/** Two umoci-built images (amd64 and arm64) in one layout, and an image index over them written by hand (tag `multi`). */
+export function buildTestIndex(dir: string): TestIndex {
+  buildTestImage(dir, {tag: 'amd64', marker: 'amd'})
+  buildTestImage(dir, {tag: 'arm64', marker: 'arm'})
+  const layout = join(dir, 'oci')
+  run('umoci', ['config', '--image', `${layout}:arm64`, '--architecture', 'arm64'])
+  const idx = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as {manifests: {digest: string; size: number; mediaType: string; annotations?: Record<string, string>}[]}
+  const byTag = (t: string) => {
+    const m = idx.manifests.find((x) => x.annotations?.['org.opencontainers.image.ref.name'] === t)!
+    return {mediaType: m.mediaType, digest: m.digest, size: m.size}
+  }
+  const amd64 = byTag('amd64')
+  const arm64 = byTag('arm64')
+  const mediaType = 'application/vnd.oci.image.index.v1+json'
+  const index = {schemaVersion: 2, mediaType, manifests: [
+    {...amd64, platform: {architecture: 'amd64', os: 'linux'}},
+    {...arm64, platform: {architecture: 'arm64', os: 'linux', variant: 'v8'}},
+  ]}
+  const bytes = Buffer.from(JSON.stringify(index))
+  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+  writeFileSync(join(layout, 'blobs', 'sha256', digest.slice(7)), bytes)
+  idx.manifests.push({mediaType, digest, size: bytes.length, annotations: {'org.opencontainers.image.ref.name': 'multi'}})
+  writeFileSync(join(layout, 'index.json'), JSON.stringify(idx))
+  return {layout, tag: 'multi', digest, mediaType, amd64, arm64}
 }
 
 function safeExists(p: string): boolean {
