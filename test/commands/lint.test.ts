@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import {validateWithSchema} from '../../src/core/index.js'
 import {lintPath, RULES} from '../../src/exports/index.js'
 import {buildCli, hasStackTrace, ROOT, runCli} from './run-cli.js'
+import {needTool} from '../kit/tools.js'
 
 let work: string
 let clean: string
@@ -99,9 +100,8 @@ describe('sysbuild lint: exit codes and text output', () => {
     expect(runCli(['lint', dir]).stdout).toMatch(new RegExp(`\\n0 errors, ${report.warnings} warnings?`))
   })
 
-  it('colours the severity only on a terminal', () => {
-    const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
-    if (!hasScript) return
+  it('colours the severity only on a terminal', (ctx) => {
+    needTool(ctx, 'script')
     const cmd = `node ${join(ROOT, 'bin', 'run.js')} lint ${garbage}`
     const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], {encoding: 'utf8', env: {...process.env, NO_COLOR: ''}})
     expect(tty.stdout).toContain('\u001b[31merror\u001b[0m')

@@ -5,16 +5,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Readable} from 'node:stream'
 import {openLayout, MEDIA_TYPES, digestOfBytes, type ImageStore, type Descriptor} from '../../../src/image/index.js'
+import {needTool} from '../kit.js'
 
 const sha256sum = (file: string): string => `sha256:${execFileSync('sha256sum', [file], {encoding: 'utf8'}).split(' ')[0]}`
-const has = (tool: string): boolean => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`])
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function drain(r: Readable): Promise<Buffer> {
   const parts: Buffer[] = []
@@ -37,20 +30,17 @@ describe('OCI layout store', () => {
     await rm(dir, {recursive: true, force: true})
   })
 
-  it('creates a layout that umoci and skopeo accept', async () => {
+  it('creates a layout that umoci and skopeo accept', async (ctx) => {
     const store = await openLayout(join(dir, 'oci'), {create: true})
     expect(JSON.parse(await readFile(join(dir, 'oci', 'oci-layout'), 'utf8'))).toEqual({imageLayoutVersion: '1.0.0'})
     const m = await storeImage(store)
     await store.tag('hello:1', m)
     await store.tag('hello:2', m)
-    if (has('umoci')) {
-      const tags = execFileSync('umoci', ['ls', '--layout', join(dir, 'oci')], {encoding: 'utf8'}).trim().split('\n').sort()
-      expect(tags).toEqual(['hello:1', 'hello:2'])
-    }
-    if (has('skopeo')) {
-      const raw = execFileSync('skopeo', ['inspect', '--raw', `oci:${join(dir, 'oci')}:hello:1`], {encoding: 'utf8'})
-      expect(digestOfBytes(raw)).toBe(m.digest)
-    }
+    needTool(ctx, 'umoci', 'skopeo')
+    const tags = execFileSync('umoci', ['ls', '--layout', join(dir, 'oci')], {encoding: 'utf8'}).trim().split('\n').sort()
+    expect(tags).toEqual(['hello:1', 'hello:2'])
+    const raw = execFileSync('skopeo', ['inspect', '--raw', `oci:${join(dir, 'oci')}:hello:1`], {encoding: 'utf8'})
+    expect(digestOfBytes(raw)).toBe(m.digest)
   })
 
   it('stores blobs under their sha256 (checked by sha256sum), idempotently', async () => {
@@ -152,7 +142,7 @@ describe('OCI layout store', () => {
     await expect(store.tag('x:1', {...m1, digest: digestOfBytes('absent')})).rejects.toMatchObject({code: 'SYSBUILD_IMAGE_NOT_FOUND'})
   })
 
-  it('gc removes only unreachable blobs (umoci agrees nothing referenced is missing)', async () => {
+  it('gc removes only unreachable blobs (umoci agrees nothing referenced is missing)', async (ctx) => {
     const store = await openLayout(dir, {create: true})
     const kept = await storeImage(store, 'amd64')
     const dropped = await storeImage(store, 'arm64')
@@ -168,7 +158,8 @@ describe('OCI layout store', () => {
     expect(await store.hasBlob(kept.digest)).toBe(true)
     const m = await store.readJson<{config: Descriptor}>(kept.digest)
     expect(await store.hasBlob(m.config.digest)).toBe(true)
-    if (has('umoci')) execFileSync('umoci', ['stat', '--image', `${dir}:keep:1`])
+    needTool(ctx, 'umoci')
+    execFileSync('umoci', ['stat', '--image', `${dir}:keep:1`])
   })
 
   it('reports missing and malformed layouts with typed errors', async () => {
