@@ -41,6 +41,8 @@ Prints the image (manifest) digest.`
     arch: Flags.string({description: 'Image architecture (GOARCH spelling); default: the spec\'s, the base\'s, or the host\'s.'}),
     devices: Flags.boolean({description: 'Carry device nodes found in rootfs directories instead of refusing them.'}),
     cache: Flags.boolean({default: true, allowNo: true, description: 'Reuse layers whose inputs did not change (--no-cache rebuilds all).'}),
+    xattrs: Flags.boolean({allowNo: true, description: 'Carry extended attributes, read with getfattr (--xattrs requires it, --no-xattrs leaves them out; default: the spec\'s, else when getfattr is installed).'}),
+    remove: Flags.string({multiple: true, description: 'An absolute path of the base image to delete (a whiteout in the first added layer; repeatable; replaces the spec\'s list).'}),
     label: Flags.string({multiple: true, multipleNonGreedy: true, description: 'KEY=VALUE image label over the spec\'s (repeatable). name and architecture default to the image\'s; atomic.type=system is always set.'}),
     annotation: Flags.string({multiple: true, multipleNonGreedy: true, description: 'KEY=VALUE manifest annotation over the spec\'s, e.g. org.opencontainers.image.version=1.0 (repeatable).'}),
     ...credentialFlags,
@@ -69,6 +71,8 @@ Prints the image (manifest) digest.`
       registryAccess: await registryAccess(flags),
       devices: flags.devices,
       cache: flags.cache,
+      xattrs: flags.xattrs,
+      remove: flags.remove,
       root: flags.root,
       onEvent: progress,
     })

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   runc umoci skopeo busybox-static docker-registry apache2-utils pigz zstd iproute2 systemd
-  docker.io python3 python3-jsonschema curl git ca-certificates time
+  docker.io python3 python3-jsonschema curl git ca-certificates time attr
 )
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -4,7 +4,7 @@ import {basename, isAbsolute, join, resolve} from 'node:path'
 import {SysbuildError, readTextFile} from '../core/index.js'
 // The spec parser alone: the exports domain's index would load the whole linter.
 import {parseBuildSpec, type BuildSpec} from '../exports/build-spec.js'
-import type {ImageSettings, LayerSource} from '../image/index.js'
+import {checkRemovePath, outermostRemovals, type ImageSettings, type LayerSource} from '../image/index.js'
 import {parseBaseSpec, parseImageName, type BaseSpec, type ImageName} from './build-reference.js'
 
 export interface BuildRequest {
@@ -20,6 +20,8 @@ export interface BuildRequest {
   readonly tag?: string
   readonly architecture?: string
   readonly os?: string
+  /** Base-image paths to delete (as --remove; replaces the spec's list). */
+  readonly remove?: readonly string[]
   /** Labels over the spec's (as --label KEY=VALUE). */
   readonly labels?: Readonly<Record<string, string>>
   /** Manifest annotations over the spec's (as --annotation KEY=VALUE). */
@@ -30,7 +32,7 @@ export interface PlannedLayer {
   readonly sources: readonly LayerSource[]
   /** For history (`created_by`): never a host path outside the project. */
   readonly createdBy: string
-  readonly role: 'rootfs' | 'copy' | 'exports'
+  readonly role: 'rootfs' | 'copy' | 'exports' | 'remove'
 }
 
 export interface BuildPlan {
@@ -43,6 +45,8 @@ export interface BuildPlan {
   readonly layers: readonly PlannedLayer[]
   /** What to lint (a project dir or an exports dir), when there are exports. */
   readonly lintTarget?: string
+  /** Checked, outermost base paths to delete: whiteouts in the first layer (a layer of its own if there is none). */
+  readonly remove: readonly string[]
   /** `labels` are the user's (spec, then request); build.ts adds the defaults of build-labels.ts. */
   readonly settings: Omit<ImageSettings, 'created'>
   readonly warnings: readonly string[]
@@ -108,6 +112,8 @@ export async function planBuild(req: BuildRequest): Promise<BuildPlan> {
   } else {
     warnings.push('no exports directory: the image has no /exports and cannot be installed as a system container')
   }
+  const remove = outermostRemovals(req.remove ? req.remove.map((p) => checkRemovePath(p, '--remove')) : (spec?.remove ?? []).map((p) => checkRemovePath(p, `${shownSpec}: remove`)))
+  if (remove.length && !layers.length) layers.push({role: 'remove', createdBy: `sysbuild build: remove ${remove.join(' ')}`, sources: []})
   const lintTarget = hasExports ? (req.exports ? exportsDir : spec ? projectDir : exportsDir) : undefined
 
   const cfg = spec?.config ?? {}
@@ -123,7 +129,7 @@ export async function planBuild(req: BuildRequest): Promise<BuildPlan> {
     labels: {...(spec?.labels ?? {}), ...(req.labels ?? {})},
     annotations: spec?.annotations || req.annotations ? {...(spec?.annotations ?? {}), ...(req.annotations ?? {})} : undefined,
   }
-  return {projectDir, specFile: spec ? specFile : undefined, spec, image, fromText, from, layers, lintTarget, settings, warnings}
+  return {projectDir, specFile: spec ? specFile : undefined, spec, image, fromText, from, layers, lintTarget, remove, settings, warnings}
 }
 
 function parseOwner(owner: string | undefined): {uid: number; gid: number} {

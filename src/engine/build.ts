@@ -11,6 +11,8 @@ import {
   assembleImage, configPlatform, epochToRfc3339, hostPlatform, makeLayer, openStaging, writeCachedLayer,
   type Compression, type Digest, type ImageStore, type NewLayer, type Platform,
 } from '../image/index.js'
+import {decideXattrs, type XattrMode} from '../image/index.js'
+import {planRemovals} from './build-remove.js'
 import {resolveBase, type RegistryBaseResolver} from './build-base.js'
 import type {DockerConnection} from './build-docker.js'
 import {writeOutputs, type OutputResult} from './build-output.js'
@@ -38,6 +40,8 @@ export interface BuildOptions extends BuildRequest {
   readonly epoch?: number
   /** Carry device nodes instead of refusing them. */
   readonly devices?: boolean
+  /** Extended attributes (over the spec's `xattrs`): auto (default: when getfattr is installed, else one warning), true (getfattr required), false. */
+  readonly xattrs?: XattrMode
   /** Use the layer cache (default true). */
   readonly cache?: boolean
   readonly registry?: RegistryBaseResolver
@@ -112,6 +116,13 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
 
   const plan = await timed('plan', () => planBuild(opts))
   for (const w of plan.warnings) emit({kind: 'warning', message: w})
+  const warnings = [...plan.warnings]
+  const warn = (message: string): void => {
+    warnings.push(message)
+    emit({kind: 'warning', message})
+  }
+  const xattrs = decideXattrs(opts.xattrs ?? plan.spec?.xattrs ?? 'auto')
+  if (xattrs.warning) warn(xattrs.warning)
   const lint = await timed('lint', () => lintStep(plan.lintTarget, opts.lint !== false))
 
   const local = await openLocalStore({root: opts.root})
@@ -131,6 +142,8 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     for (const [i, l] of (base.manifest?.layers ?? []).entries()) {
       layers.push({digest: l.digest, diffId: base.config!.rootfs.diff_ids[i] as Digest, mediaType: l.mediaType, size: l.size, createdBy: `base ${plan.fromText}`, base: true, cached: true})
     }
+    const removed = plan.remove.length ? await timed('remove', () => planRemovals(stage, base.manifest?.layers ?? [], plan.remove, epoch)) : undefined
+    for (const w of removed?.warnings ?? []) warn(w)
     const made: NewLayer[] = []
     for (const [i, p] of plan.layers.entries()) {
       const r = await timed(`layer ${i + 1}: ${p.role}`, () =>
@@ -140,6 +153,8 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
           jobs: opts.jobs,
           epoch,
           devices: opts.devices,
+          getfattr: xattrs.getfattr,
+          removals: i === 0 ? removed?.removals : undefined,
           cacheDir: opts.cache === false ? undefined : layerCacheDir({root: opts.root}),
           onProgress: (x) => emit({kind: 'layer', index: i, ...x}),
         }), p.createdBy)
@@ -178,7 +193,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     store: local.dir,
     outputs: written,
     lint,
-    warnings: plan.warnings,
+    warnings,
     timings,
   }
 }

@@ -24,6 +24,14 @@ export interface BuildSpec {
    * Directories whose contents become the image filesystem, one layer each, in order.
    */
   rootfs?: string[]
+  /**
+   * Absolute, normalised paths of the base image to delete: whiteouts (.wh.NAME) in the first layer the build adds, which must not contain them itself.
+   */
+  remove?: string[]
+  /**
+   * Carry extended attributes (read with getfattr from Debian's attr package; security.selinux is dropped). true requires getfattr; false leaves them out; unset reads them when getfattr is installed and warns otherwise.
+   */
+  xattrs?: boolean
   os?: string
   /**
    * GOARCH spelling (amd64, arm64, ...); defaults to the host's.

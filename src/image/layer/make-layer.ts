@@ -5,6 +5,7 @@ import {DEFAULT_GZIP_LEVEL} from './gzip.js'
 import {layerCacheKey, readCachedLayer} from './layer-cache.js'
 import {writeLayer, type LayerResult} from './layer-writer.js'
 import type {TarProgress} from './tar-writer.js'
+import type {Removal} from './removals.js'
 import {collectEntries, type LayerSource} from './tree-walk.js'
 
 export interface MakeLayerOptions {
@@ -13,6 +14,10 @@ export interface MakeLayerOptions {
   readonly jobs?: number
   readonly epoch: number
   readonly devices?: boolean
+  /** Read extended attributes with this getfattr (decideXattrs). */
+  readonly getfattr?: string
+  /** Base-image paths this layer deletes (whiteouts). */
+  readonly removals?: readonly Removal[]
   /** Directory of the input-keyed layer cache (read here; write with writeCachedLayer after commit). */
   readonly cacheDir?: string
   readonly onProgress?: (p: TarProgress & {readonly totalFiles: number; readonly totalBytes: number}) => void
@@ -25,7 +30,7 @@ export interface MadeLayer extends LayerResult {
 }
 
 export async function makeLayer(store: ImageStore, sources: readonly LayerSource[], opts: MakeLayerOptions): Promise<MadeLayer> {
-  const entries = await collectEntries(sources, {epoch: opts.epoch, devices: opts.devices})
+  const entries = await collectEntries(sources, {epoch: opts.epoch, devices: opts.devices, getfattr: opts.getfattr, removals: opts.removals})
   const level = opts.compression === 'none' ? 0 : (opts.level ?? DEFAULT_GZIP_LEVEL)
   const key = opts.cacheDir ? layerCacheKey({compression: opts.compression, level, entries}) : undefined
   if (key && opts.cacheDir) {

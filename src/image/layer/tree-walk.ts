@@ -7,7 +7,9 @@
 import {lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats} from 'node:fs'
 import {join, posix} from 'node:path'
 import {SysbuildError} from '../../core/index.js'
+import {addRemovals, type Removal} from './removals.js'
 import type {TarEntry} from './tar-entry.js'
+import {applyXattrs, startXattrRead} from './xattrs.js'
 
 export interface LayerSource {
   /** Host path. A directory contributes its contents; a file or symlink itself. A symlink given here is followed. */
@@ -27,6 +29,10 @@ export interface WalkOptions {
   readonly epoch: number
   /** Carry character and block devices instead of refusing them. */
   readonly devices?: boolean
+  /** Read extended attributes with this getfattr (see decideXattrs); without it, entries carry none. */
+  readonly getfattr?: string
+  /** Base-image paths this layer deletes (whiteouts; see removals.ts). */
+  readonly removals?: readonly Removal[]
 }
 
 /** A layer entry plus what identifies its content on this host (for the layer cache). */
@@ -45,25 +51,38 @@ export async function collectEntries(sources: readonly LayerSource[], opts: Walk
   const byName = new Map<string, WalkedEntry>()
   const myUid = process.getuid?.() ?? 0
   const myGid = process.getgid?.() ?? 0
-  for (const src of sources) {
-    const shown = src.shown ?? src.source
-    const dest = normalizeDestination(src.destination)
-    let top: BigIntStats
-    try {
-      top = statSync(src.source, {bigint: true})
-    } catch (e) {
-      throw fileError(e as NodeJS.ErrnoException, shown)
+  // One getfattr per source, all started before the (synchronous) walks, each running alongside them.
+  const reads = opts.getfattr ? sources.map((s) => startXattrRead(opts.getfattr!, s.source, s.shown ?? s.source)) : []
+  try {
+    for (const [i, src] of sources.entries()) {
+      const shown = src.shown ?? src.source
+      const dest = normalizeDestination(src.destination)
+      let top: BigIntStats
+      try {
+        top = statSync(src.source, {bigint: true})
+      } catch (e) {
+        throw fileError(e as NodeJS.ErrnoException, shown)
+      }
+      const ctx: WalkCtx = {src, shown, opts, myUid, myGid, out: byName}
+      if ((Number(top.mode) & S_IFMT) === FT.dir) {
+        if (dest !== '') byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
+        walkDir(ctx, src.source, shown, dest)
+      } else {
+        if (dest === '') throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', `${shown} is a file and cannot be the image root`)
+        byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
+      }
+      // Before the next source: a later source's entry at the same path replaces this one, attributes and all.
+      if (reads[i]) applyXattrs(byName, await reads[i]!.result, dest, shown)
     }
-    const ctx: WalkCtx = {src, shown, opts, myUid, myGid, out: byName}
-    if ((Number(top.mode) & S_IFMT) === FT.dir) {
-      if (dest !== '') byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
-      walkDir(ctx, src.source, shown, dest)
-    } else {
-      if (dest === '') throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', `${shown} is a file and cannot be the image root`)
-      byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
-    }
+  } catch (e) {
+    for (const r of reads) r.cancel()
+    throw e
   }
   addParents(byName, opts.epoch)
+  if (opts.removals?.length) {
+    addRemovals(byName, opts.removals, opts.epoch)
+    addParents(byName, opts.epoch)
+  }
   return resolveHardLinks(sortEntries([...byName.values()]))
 }
 
