@@ -5,7 +5,7 @@
  * among their siblings (opaque marker first of all), so the order never depends on readdir or on the host.
  */
 import {lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats} from 'node:fs'
-import {join, posix} from 'node:path'
+import {posix} from 'node:path'
 import {SysbuildError} from '../../core/index.js'
 import {addRemovals, type Removal} from './removals.js'
 import type {TarEntry} from './tar-entry.js'
@@ -98,28 +98,24 @@ interface WalkCtx {
 /**
  * Synchronous on purpose: an lstat from the thread pool costs several times a direct one, and a rebuild walks
  * the whole tree just to find that nothing changed. Nothing else runs while a layer's entries are collected.
+ * Paths are joined by concatenation (the walk builds them from clean parts; path.join re-normalises each one) and
+ * names are read as strings: only a directory whose names decode with U+FFFD is read again as bytes to check.
  */
 function walkDir(ctx: WalkCtx, dir: string, shown: string, dest: string): void {
-  let raw: Buffer[]
+  let names: string[]
   try {
-    raw = readdirSync(dir, {encoding: 'buffer'})
+    names = readdirSync(dir)
   } catch (e) {
     throw fileError(e as NodeJS.ErrnoException, shown)
   }
-  for (const b of raw) {
-    const n = b.toString('utf8')
-    if (!Buffer.from(n, 'utf8').equals(b)) {
-      throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown}/${n}: the file name is not valid UTF-8`, {
-        suggestions: ['Rename the file: layer paths are written as UTF-8'],
-      })
-    }
-    const path = join(dir, n)
-    const shownPath = `${shown}/${n}`
+  if (names.some((n) => n.includes('\uFFFD'))) checkUtf8Names(dir, shown)
+  for (const n of names) {
+    const path = dir.endsWith('/') ? dir + n : `${dir}/${n}`
     let st: BigIntStats
     try {
       st = lstatSync(path, {bigint: true})
     } catch (e) {
-      throw fileError(e as NodeJS.ErrnoException, shownPath)
+      throw fileError(e as NodeJS.ErrnoException, `${shown}/${n}`)
     }
     const name = dest ? `${dest}/${n}` : n
     const type = Number(st.mode) & S_IFMT
@@ -134,12 +130,24 @@ function walkDir(ctx: WalkCtx, dir: string, shown: string, dest: string): void {
       try {
         linkTarget = readlinkSync(path)
       } catch (e) {
-        throw fileError(e as NodeJS.ErrnoException, shownPath)
+        throw fileError(e as NodeJS.ErrnoException, `${shown}/${n}`)
       }
     }
-    ctx.out.set(name, entryOf(ctx, name, path, shownPath, st, linkTarget))
+    ctx.out.set(name, entryOf(ctx, name, path, `${shown}/${n}`, st, linkTarget))
     // The order is fixed later by sorting, never by the walk.
-    if (type === FT.dir) walkDir(ctx, path, shownPath, name)
+    if (type === FT.dir) walkDir(ctx, path, `${shown}/${n}`, name)
+  }
+}
+
+/** Refuse a name that is not valid UTF-8 (layer paths are written as UTF-8). */
+function checkUtf8Names(dir: string, shown: string): void {
+  for (const b of readdirSync(dir, {encoding: 'buffer'})) {
+    const n = b.toString('utf8')
+    if (!Buffer.from(n, 'utf8').equals(b)) {
+      throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown}/${n}: the file name is not valid UTF-8`, {
+        suggestions: ['Rename the file: layer paths are written as UTF-8'],
+      })
+    }
   }
 }
 
@@ -221,16 +229,25 @@ function addParents(byName: Map<string, WalkedEntry>, epoch: number): void {
 
 /** Component-wise bytewise order; among siblings: the opaque marker, then whiteouts, then the rest. */
 export function sortEntries<T extends {name: string}>(entries: readonly T[]): T[] {
-  const keyed = entries.map((e) => ({e, k: sortKey(e.name)}))
-  keyed.sort((a, b) => Buffer.compare(a.k, b.k))
+  const keyed = entries.map((e) => {
+    const k = sortKey(e.name)
+    return {e, k, astral: ASTRAL.test(k)}
+  })
+  keyed.sort((a, b) => (a.astral || b.astral ? Buffer.compare(Buffer.from(a.k, 'utf8'), Buffer.from(b.k, 'utf8')) : a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
   return keyed.map((x) => x.e)
 }
 
-function sortKey(name: string): Buffer {
-  // Each component gets a rank byte (opaque marker < whiteouts < the rest); components are separated by NUL.
-  if (!name.includes('.wh.')) return Buffer.from('\u0003' + name.replaceAll('/', '\u0000\u0003'), 'utf8')
+/**
+ * Strings compare by UTF-16 code unit, which is UTF-8 byte order except between a surrogate (a character beyond
+ * U+FFFF) and U+E000–U+FFFF: keys with surrogates are compared as bytes.
+ */
+const ASTRAL = /[\uD800-\uDFFF]/
+
+function sortKey(name: string): string {
+  // Each component gets a rank character (opaque marker < whiteouts < the rest); components are separated by NUL.
+  if (!name.includes('.wh.')) return '\u0003' + name.replaceAll('/', '\u0000\u0003')
   const parts = name.split('/').map((c) => (c === '.wh..wh..opq' ? '\u0001' : c.startsWith('.wh.') ? '\u0002' : '\u0003') + c)
-  return Buffer.from(parts.join('\u0000'), 'utf8')
+  return parts.join('\u0000')
 }
 
 /** Second and later paths of a multiply-linked inode become hard-link entries to the first. */

@@ -61,6 +61,39 @@ describe('layer writer', () => {
     })
   })
 
+  it('refuses a file name that is not UTF-8, and keeps a real U+FFFD in a name', async () => {
+    await withTempDir(async (dir) => {
+      const ok = join(dir, 'ok')
+      await mkdir(ok)
+      await writeFile(join(ok, 'replacement \uFFFD char'), 'x')
+      const entries = await collectEntries([{source: ok, destination: '/'}], {epoch: EPOCH})
+      expect(entries.map((e) => e.name)).toEqual(['replacement \uFFFD char'])
+      const bad = join(dir, 'bad')
+      await mkdir(bad)
+      // "caf\xe9": Latin-1, not UTF-8 (made by the shell, byte for byte)
+      sh(`printf x > "$(printf '${bad}/caf\\351')"`)
+      await writeFile(join(bad, 'also \uFFFD valid'), 'y')
+      await expect(collectEntries([{source: bad, destination: '/', shown: 'rootfs'}], {epoch: EPOCH})).rejects.toMatchObject({
+        code: 'SYSBUILD_IMAGE_UNSUPPORTED_FILE',
+        message: expect.stringMatching(/^rootfs\/caf\uFFFD: the file name is not valid UTF-8/),
+      })
+    })
+  })
+
+  it('orders names beyond U+FFFF by their UTF-8 bytes, as LC_ALL=C sort does', async () => {
+    await withTempDir(async (dir) => {
+      // UTF-16 code units put a surrogate pair (U+1F600) before U+E000 and U+FF21; UTF-8 bytes put it after.
+      const names = ['a\u{1F600}', 'a\uFF21', 'a\uE000', 'ab', 'a~', 'a\u00e9', 'a\u{10000}b', 'a\u{10000}']
+      const src = join(dir, 'src')
+      await mkdir(src)
+      for (const n of names) await writeFile(join(src, n), n)
+      const a = await layerOf(join(dir, 'x'), src, 'none')
+      const expected = sh(`cd '${src}' && ls -1 | LC_ALL=C sort`).trim().split('\n')
+      expect(expected).toHaveLength(names.length)
+      expect(sh(`tar -tf '${a.path}'`).trim().split('\n')).toEqual(expected)
+    })
+  })
+
   it('gzip and parallel gzip: gzip -t passes, the content is the same tar, output is deterministic', async (ctx) => {
     await withTempDir(async (dir) => {
       const src = join(dir, 'src')
