@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  runc umoci skopeo busybox-static docker-registry apache2-utils pigz zstd iproute2 systemd
+  runc umoci skopeo busybox-static docker-registry apache2-utils pigz zstd iproute2 systemd libcap2-bin
   docker.io python3 python3-jsonschema curl git ca-certificates time attr
 )
 

@@ -9,11 +9,11 @@ import {chmod, chown, lstat, mkdir, mkdtemp, readdir, readlink, rm, symlink, wri
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {buildImage, imageStoreDir, type BuildOptions} from '../../src/engine/index.js'
-import {hasTool, sh} from '../image/kit.js'
+import {sh, toolSkipReason} from '../image/kit.js'
 
 const EPOCH = 1_700_000_000
 const root = process.getuid?.() === 0
-const why = [!hasTool('umoci') && 'umoci is not installed', !hasTool('getfattr') && 'getfattr is not installed (apt-get install attr)', !root && 'needs root (umoci unpack, owners, trusted.* xattrs)']
+const why = [toolSkipReason('umoci', 'getfattr', 'getcap'), !root && 'needs root (umoci unpack, owners, trusted.* xattrs)']
   .filter(Boolean).join('; ')
 const py = (script: string, input: unknown): string => execFileSync('/usr/bin/python3', ['-c', script], {input: JSON.stringify(input), encoding: 'utf8'})
 const setXattrs = (items: [string, string, string][]): void =>
@@ -73,7 +73,7 @@ describe('build: remove, opaque directories and xattrs on a umoci-made base', ()
     expect(sh(`stat -c '%a %u:%g' '${fs}/var' '${fs}/var/lib'`).trim().split('\n')).toEqual(['750 0:0', '700 123:456'])
     const [caps] = getXattrs([join(fs, 'caps')])
     expect(caps).toEqual({'security.capability': '0100000200040000000000000000000000000000', 'user.bin': '00ff0a3d'})
-    if (hasTool('getcap')) expect(sh(`getcap '${fs}/caps'`)).toContain('cap_net_bind_service=ep')
+    expect(sh(`getcap '${fs}/caps'`)).toContain('cap_net_bind_service=ep')
     // The added layer, as GNU tar lists it: whiteouts next to the parents, the opaque marker, no overlay or SELinux xattr.
     const blob = join(imageStoreDir({root: join(w, 'store')}), 'blobs', 'sha256', r.layers[1]!.digest.slice(7))
     const names = sh(`tar -tzf '${blob}'`).trim().split('\n')

@@ -5,7 +5,7 @@ import {chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile} from 'node:fs/pr
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {buildCli, hasStackTrace, ROOT, runCli} from '../commands/run-cli.js'
-import {hasTool} from '../image/kit.js'
+import {needTool, toolSkipReason} from '../image/kit.js'
 
 const EPOCH = {SOURCE_DATE_EPOCH: '1700000000'}
 const blobsIn = (store: string): Promise<string[]> => readdir(join(store, 'var/lib/containers/sysbuild/images/blobs/sha256')).catch(() => [])
@@ -32,7 +32,7 @@ describe('sysbuild build --xattrs / --remove (CLI)', () => {
   const build = (root: string, extra: string[], env: Record<string, string> = EPOCH) =>
     runCli(['build', '--from', 'scratch', '--rootfs', join(w, 'rootfs'), '-t', 'x:1', '--no-lint', '--root', join(w, root), ...extra], {cwd: w, env})
 
-  it('--xattrs without getfattr fails with SYSBUILD_CORE_EXTERNAL_MISSING (exit 5) and stores nothing; auto warns once; --no-xattrs is silent', async () => {
+  it('--xattrs without getfattr fails with SYSBUILD_CORE_EXTERNAL_MISSING (exit 5) and stores nothing; auto warns once; --no-xattrs is silent', async (ctx) => {
     const r = build('s1', ['--xattrs', '--json'], noGetfattr)
     expect(r.status).toBe(5)
     expect(errorOf(r.stdout)).toMatchObject({code: 'SYSBUILD_CORE_EXTERNAL_MISSING', message: expect.stringContaining('getfattr is not installed')})
@@ -49,7 +49,8 @@ describe('sysbuild build --xattrs / --remove (CLI)', () => {
     expect(off.stderr).not.toContain('getfattr')
     // Nothing had xattrs: the three ways give the same image.
     expect(off.stdout).toBe(auto.stdout)
-    if (hasTool('getfattr')) expect(build('s4', ['--xattrs']).stdout).toBe(auto.stdout)
+    needTool(ctx, 'getfattr')
+    expect(build('s4', ['--xattrs']).stdout).toBe(auto.stdout)
   })
 
   it('--remove: a relative path is a usage error (exit 2) that stores nothing; repeated paths a scratch base lacks only warn', async () => {
@@ -66,7 +67,7 @@ describe('sysbuild build --xattrs / --remove (CLI)', () => {
     expect(ok.stderr).toContain('warning: remove /var/cache: the base image has no such path')
   })
 
-  it.skipIf(process.getuid?.() !== 0 || !hasTool('setpriv') || !hasTool('getfattr'))('an attribute the user may not read fails with the file name, like unreadable content (run as nobody; needs root, setpriv, getfattr)', async () => {
+  it.skipIf(process.getuid?.() !== 0 || Boolean(toolSkipReason('setpriv', 'getfattr')))('an attribute the user may not read fails with the file name, like unreadable content (run as nobody; needs root, setpriv, getfattr)', async () => {
     const tree = join(w, 'private')
     await mkdir(join(tree, 'etc'), {recursive: true})
     await writeFile(join(tree, 'etc', 'secret'), 'no')

@@ -7,14 +7,14 @@ import {execFileSync} from 'node:child_process'
 import {mkdir, symlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {collectEntries, decideXattrs, layerCacheKey, openLayout, parseGetfattr, writeLayer} from '../../../src/image/index.js'
-import {hasTool, sh, withTempDir} from '../kit.js'
+import {sh, toolSkipReason, withTempDir} from '../kit.js'
 
 const EPOCH = 1_700_000_000
 const PY = '/usr/bin/python3'
-const getfattr = hasTool('getfattr') ? sh('command -v getfattr').trim() : undefined
+const NO_GETFATTR = toolSkipReason('getfattr', 'getcap') ?? ''
+const getfattr = NO_GETFATTR ? undefined : sh('command -v getfattr').trim()
 const root = process.getuid?.() === 0
 /** Why a test cannot run here ('' when it can): said when it is skipped. */
-const NO_GETFATTR = getfattr ? '' : 'getfattr is not installed (apt-get install attr)'
 const NOT_ROOT = root ? '' : 'needs root (trusted.* overlay attributes)'
 const skipUnless = (ctx: {skip(note?: string): never}, ...why: string[]): void => {
   const reason = why.filter(Boolean).join('; ')
@@ -87,7 +87,7 @@ describe('xattrs read by getfattr', () => {
       await mkdir(out)
       sh(`tar --xattrs --xattrs-include='*' -xpf '${store.blobPath(layer.descriptor.digest)}' -C '${out}'`)
       expect(readXattrs(out)).toEqual(want)
-      if (root && hasTool('getcap')) expect(sh(`getcap '${join(out, 'dir', 'with space')}'`)).toContain('cap_net_bind_service=ep')
+      if (root) expect(sh(`getcap '${join(out, 'dir', 'with space')}'`)).toContain('cap_net_bind_service=ep')
     })
   })
 
