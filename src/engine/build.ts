@@ -135,7 +135,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     const architecture = plan.settings.architecture ?? host.architecture
     const platform: Platform = {os: plan.settings.os ?? 'linux', architecture, ...(architecture === host.architecture && host.variant ? {variant: host.variant} : {})}
     const base = await timed('base', async () => {
-      const b = await resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry ?? registryBases(local, opts.registryAccess ?? {}, (message) => emit({kind: 'warning', message})), docker: opts.docker, shown: plan.fromText})
+      const b = await resolveBase(plan.from, {target: stage, local, platform, registry: opts.registry ?? registryBases(local, opts.registryAccess ?? {}, warn), docker: opts.docker, shown: plan.fromText})
       await checkBaseLayers(stage, b.manifest?.layers ?? [], checkedLayersDir({root: opts.root}))
       return b
     }, plan.fromText)
