@@ -14,7 +14,7 @@ import type {ImageStore} from '../layout/store.js'
 import type {LayerResult} from './layer-writer.js'
 import type {WalkedEntry} from './tree-walk.js'
 
-const VERSION = 3
+const VERSION = 4
 
 export interface LayerCacheKeyInput {
   readonly compression: string
@@ -25,12 +25,13 @@ export interface LayerCacheKeyInput {
 export function layerCacheKey(input: LayerCacheKeyInput): string {
   const h = createHash('sha256')
   h.update(`sysbuild-layer-cache ${VERSION} ${input.compression} ${input.level}\n`)
-  // Lines are hashed in batches (the same bytes as one update per line, far fewer calls).
+  // One NUL-separated line per entry (no field holds a NUL: names and link targets are paths, xattrs are base64),
+  // hashed in batches: the same bytes as one update per line, far fewer calls.
   let batch = ''
   for (const e of input.entries) {
     const xattrs = e.xattrs ? Object.keys(e.xattrs).sort().map((k) => `${k}=${e.xattrs![k]!.toString('base64')}`).join(',') : ''
     const content = e.content ? createHash('sha256').update(e.content).digest('hex') : (e.identity ?? '')
-    batch += JSON.stringify([e.name, e.type, e.mode, e.uid, e.gid, e.mtime, e.size, e.linkname ?? '', e.devmajor ?? 0, e.devminor ?? 0, xattrs, content]) + '\n'
+    batch += `${e.name}\0${e.type}\0${e.mode}\0${e.uid}\0${e.gid}\0${e.mtime}\0${e.size}\0${e.linkname ?? ''}\0${e.devmajor ?? 0}\0${e.devminor ?? 0}\0${xattrs}\0${content}\n`
     if (batch.length >= 1 << 16) {
       h.update(batch)
       batch = ''

@@ -210,6 +210,7 @@ const clamp = (st: BigIntStats, epoch: number): number => {
 
 function normalizeDestination(d: string): string {
   if (!d.startsWith('/')) throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', `destination ${JSON.stringify(d)} must be an absolute path inside the image`)
+  if (d.includes('\0')) throw new SysbuildError('SYSBUILD_USAGE_INVALID_ARGUMENT', `destination ${JSON.stringify(d)} holds a NUL character, which no path can`)
   const n = posix.normalize(d).replace(/^\/+/, '').replace(/\/+$/, '')
   if (n.split('/').includes('..')) throw new SysbuildError('SYSBUILD_IMAGE_HOSTILE_PATH', `destination ${JSON.stringify(d)} leaves the image root`)
   return n === '.' ? '' : n

@@ -194,6 +194,8 @@ describe('layer writer', () => {
         message: expect.stringContaining('symlink loop'),
       })
       await expect(collectEntries([{source: join(dir, 'missing'), destination: '/', shown: 'missing'}], {epoch: EPOCH})).rejects.toMatchObject({code: 'SYSBUILD_CORE_FILE_NOT_FOUND'})
+      // A destination from a spec may hold any TOML string; a NUL can be in no path (nor in the cache key's fields).
+      await expect(collectEntries([{source: join(dir, 'loop1'), destination: '/etc/a\u0000b'}], {epoch: EPOCH})).rejects.toMatchObject({code: 'SYSBUILD_USAGE_INVALID_ARGUMENT', message: expect.stringContaining('NUL')})
     })
   })
 
