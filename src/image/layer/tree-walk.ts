@@ -37,7 +37,7 @@ export interface WalkOptions {
 
 /** A layer entry plus what identifies its content on this host (for the layer cache). */
 export interface WalkedEntry extends TarEntry {
-  /** dev:ino:size:mtime:ctime:mode:uid:gid of a host file (regular files only: nothing else has content). */
+  /** dev:ino:size:mtime:ctime (ns) of a host file (regular files only: nothing else has content). */
   readonly identity?: string
   readonly inode?: string
   readonly nlink?: number
@@ -164,9 +164,10 @@ function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: Bi
     case FT.reg: {
       const mode = ctx.src.fileMode ?? perm
       const size = Number(st.size)
-      // What identifies the content (only files have content beyond their header). join() makes one flat string:
-      // a template literal keeps a tree of pieces alive, ~4x the memory per entry.
-      const identity = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs, st.mode, st.uid, st.gid].join(':')
+      // What identifies the content (only files have content beyond their header): the inode and its times; ctime
+      // moves with every change of content, mode or owner, and no user can set it. join() makes one flat string: a
+      // template literal keeps a tree of pieces alive, ~4x the memory per entry.
+      const identity = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':')
       return st.nlink > 1n
         ? {name, type: 'file', mode, uid, gid, mtime, size, source: path, identity, inode: `${st.dev}:${st.ino}`, nlink: Number(st.nlink)}
         : {name, type: 'file', mode, uid, gid, mtime, size, source: path, identity}
