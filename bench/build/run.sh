@@ -58,10 +58,10 @@ measure() { # name, output file or dir (removed before the run unless KEEP=1), c
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/time.txt")
   printf '%s\t%s\t%s\t%s\n' "$name" "$wall" "$rss" "$(du -sb "$out" | cut -f1)" >>"$W/raw.tsv"
 }
-SB="node $REPO/bin/run.js build --from scratch --rootfs $R --exports $W/exports -t bench:1 --no-lint --no-cache"
+SB="$REPO/bin/run.js build --from scratch --rootfs $R --exports $W/exports -t bench:1 --no-lint --no-cache"
 export SOURCE_DATE_EPOCH=1700000000
 # The store the rebuilds start from.
-node "$REPO/bin/run.js" build --from scratch --rootfs "$R" --exports "$W/exports" -t bench:1 --no-lint --root "$W/sb4" >/dev/null 2>&1
+"$REPO/bin/run.js" build --from scratch --rootfs "$R" --exports "$W/exports" -t bench:1 --no-lint --root "$W/sb4" >/dev/null 2>&1
 LIB_MS=
 for _ in $(seq 1 "$RUNS"); do
   measure "sysbuild none" "$W/sb3" $SB --root "$W/sb3" --compression none
@@ -73,12 +73,12 @@ for _ in $(seq 1 "$RUNS"); do
   measure "sysbuild gzip -1" "$W/sb2" $SB --root "$W/sb2" --compression gzip
   # Rebuilds after appending a line to exports/service.template (layer cache on): only the exports layer is written.
   export KEEP=1 BEFORE="echo '# edited' >>'$W/exports/service.template'"
-  measure "sysbuild rebuild, 1 exports file edited" "$W/sb4" node "$REPO/bin/run.js" build --from scratch --rootfs "$R" --exports "$W/exports" -t bench:1 --no-lint --root "$W/sb4"
-  measure "sysbuild rebuild, lint on" "$W/sb4" node "$REPO/bin/run.js" build --from scratch --rootfs "$R" --exports "$W/exports" -t bench:1 --root "$W/sb4"
+  measure "sysbuild rebuild, 1 exports file edited" "$W/sb4" "$REPO/bin/run.js" build --from scratch --rootfs "$R" --exports "$W/exports" -t bench:1 --no-lint --root "$W/sb4"
+  measure "sysbuild rebuild, lint on" "$W/sb4" "$REPO/bin/run.js" build --from scratch --rootfs "$R" --exports "$W/exports" -t bench:1 --root "$W/sb4"
   unset KEEP BEFORE
   # The CLI's start-up alone, the floor under every CLI row.
   mkdir -p "$W/empty"
-  measure "sysbuild --version (start-up)" "$W/empty" node "$REPO/bin/run.js" --version
+  measure "sysbuild --version (start-up)" "$W/empty" "$REPO/bin/run.js" --version
   # The same rebuild as one buildImage() call in a fresh node process: import time and build time.
   echo '# edited again' >>"$W/exports/service.template"
   read -r imp ms < <(cd "$REPO" && node --input-type=module -e "

@@ -43,7 +43,7 @@ BYTES=$(du -sb "$R" | cut -f1)
 NFILES=$(find "$R" -type f | wc -l)
 
 # 2. The image: built by sysbuild into an OCI layout (one pgzip layer plus the exports layer), not measured.
-node "$REPO/bin/run.js" build --from scratch --rootfs "$R" --exports "$REPO/examples/hello-world/exports" -t bench:1 --no-lint \
+"$REPO/bin/run.js" build --from scratch --rootfs "$R" --exports "$REPO/examples/hello-world/exports" -t bench:1 --no-lint \
   --root "$W/build-root" -o "oci:$W/oci:bench" >/dev/null 2>&1
 IMAGE="oci-layout:$W/oci:bench"
 cat "$W"/oci/blobs/sha256/* >/dev/null   # warm the page cache for everyone
@@ -57,7 +57,7 @@ measure() { # name, command...
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/time.txt")
   printf '%s\t%s\t%s\n' "$name" "$wall" "$rss" >>"$W/results.tsv"
 }
-SB="node $REPO/bin/run.js install --root $W/host --no-legacy-fixups"
+SB="$REPO/bin/run.js install --root $W/host --no-legacy-fixups"
 
 sync
 measure "umoci unpack" umoci unpack --image "$W/oci:bench" "$W/bundle"

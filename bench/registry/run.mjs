@@ -101,15 +101,15 @@ try {
     const regS = await startRegistry(`skopeo-${run}`)
     row(run, 'push: skopeo copy oci: → docker://', timed('skopeo', ['copy', '--dest-tls-verify=false', `oci:${layout}:latest`, `docker://${regS.host}/bench/img:1`]), 'skopeo push')
     const regB = await startRegistry(`sysbuild-${run}`)
-    row(run, 'push: sysbuild push (CLI)', timed('node', ['bin/run.js', 'push', `oci:${layout}:latest`, `${regB.host}/bench/img:1`]), 'skopeo push')
-    row(run, 're-push: sysbuild push (CLI)', timed('node', ['bin/run.js', 'push', `oci:${layout}:latest`, `${regB.host}/bench/img:1`]), 'skopeo push')
+    row(run, 'push: sysbuild push (CLI)', timed(join(ROOT, 'bin/run.js'), ['push', `oci:${layout}:latest`, `${regB.host}/bench/img:1`]), 'skopeo push')
+    row(run, 're-push: sysbuild push (CLI)', timed(join(ROOT, 'bin/run.js'), ['push', `oci:${layout}:latest`, `${regB.host}/bench/img:1`]), 'skopeo push')
     const lib = libraryOp('push', `oci:${layout}:latest`, `${regB.host}/bench/img:1`)
     row(run, 're-push: pushImageFrom() call', {s: lib.ms / 1000, rssMiB: lib.rssMiB}, 'skopeo push')
     row(run, 're-push: skopeo copy', timed('skopeo', ['copy', '--dest-tls-verify=false', `oci:${layout}:latest`, `docker://${regS.host}/bench/img:1`]), 'skopeo push')
     // Pulls write ~0.5 GB each and the disk's speed drifts: odd rounds let skopeo go first, even rounds sysbuild.
     const pulls = [
       () => row(run, 'pull: skopeo copy docker:// → oci:', timed('skopeo', ['copy', '--src-tls-verify=false', `docker://${regB.host}/bench/img:1`, `oci:${join(W, `pull-sk-${run}`)}:img`]), 'skopeo pull'),
-      () => row(run, 'pull: sysbuild pull (CLI)', timed('node', ['bin/run.js', 'pull', `${regB.host}/bench/img:1`, '--root', join(W, `root-${run}`)]), 'skopeo pull'),
+      () => row(run, 'pull: sysbuild pull (CLI)', timed(join(ROOT, 'bin/run.js'), ['pull', `${regB.host}/bench/img:1`, '--root', join(W, `root-${run}`)]), 'skopeo pull'),
       () => {
         const libPull = libraryOp('pull', `${regS.host}/bench/img:1`, join(W, `lib-pull-${run}`))
         row(run, 'pull: pullImageTo() call', {s: libPull.ms / 1000, rssMiB: libPull.rssMiB}, 'skopeo pull')
