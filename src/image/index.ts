@@ -27,6 +27,7 @@ export {layerCacheKey, readCachedLayer, writeCachedLayer} from './layer/layer-ca
 export {SCRATCH, type BaseImage} from './base/base-image.js'
 export {baseFromStore, type BaseFromStoreOptions} from './base/from-store.js'
 export {baseFromArchive, type BaseFromArchiveOptions} from './base/from-archive.js'
+export {dockerArchiveToStore, type DockerArchiveOptions} from './base/docker-archive.js'
 export {gunzipIfNeeded} from './gunzip-if-needed.js'
 export {composeConfig, configPlatform, epochToRfc3339, type ImageSettings, type NewLayer} from './image-config.js'
 export {assembleImage, type AssembledImage} from './assemble.js'

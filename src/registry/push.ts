@@ -16,7 +16,7 @@ import {runPool} from './pool.js'
 import type {ProgressEvent} from './progress.js'
 import {formatReference, parseReference, type Reference} from './reference.js'
 import {repository, type Repository} from './repository.js'
-import {openImageSource, type ImageSource} from './source.js'
+import {openImageSource, type ImageSource, type OpenImageSourceOptions} from './source.js'
 import {UploadPlan, uploadBlob, type BlobOpener} from './upload.js'
 
 export const DEFAULT_JOBS = 4
@@ -131,10 +131,13 @@ function blobOpener(source: ImageSource, blob: Descriptor): BlobOpener {
   }
 }
 
-/** Push the image `spec` names (local store name, `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`) to `target`. */
-export async function pushImageFrom(spec: string, target: string, opts: PushOptions & {readonly storeDir: string}): Promise<PushResult> {
+/**
+ * Push the image `spec` names (local store name, `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`,
+ * `docker-archive:FILE[:NAME:TAG]`, `docker-daemon:NAME[:TAG]` with `dockerSave`) to `target`.
+ */
+export async function pushImageFrom(spec: string, target: string, opts: PushOptions & OpenImageSourceOptions): Promise<PushResult> {
   const ref = parseReference(target)
-  const source = await openImageSource(spec, {storeDir: opts.storeDir})
+  const source = await openImageSource(spec, {storeDir: opts.storeDir, dockerSave: opts.dockerSave})
   try {
     return await pushImage(source, ref, opts)
   } finally {

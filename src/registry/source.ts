@@ -1,8 +1,12 @@
 /**
  * What `push` reads from: an image in the local store (by name, `name:tag`, the full registry name `pull`
- * stored it under, or a manifest digest), an OCI layout (`oci:DIR[:TAG]`, also spelled `oci-layout:`), or an
- * oci-archive (`oci-archive:FILE[:TAG]`, unpacked into a temporary layout with every blob verified). Other
- * transports (docker-archive:, docker-daemon:) are refused as usage errors: converting them changes the digest.
+ * stored it under, or a manifest digest), an OCI layout (`oci:DIR[:TAG]`, also spelled `oci-layout:`), an
+ * oci-archive (`oci-archive:FILE[:TAG]`, unpacked into a temporary layout with every blob verified and pushed
+ * byte for byte), a docker-archive (`docker-archive:FILE[:NAME:TAG]`) or a Docker daemon's image
+ * (`docker-daemon:NAME[:TAG]`, through the `dockerSave` stream the caller provides). A docker-archive holds no
+ * registry manifest, so there is no digest to keep: it is read into a temporary layout, config and layers as they
+ * are (never recompressed), with a new OCI manifest (docker-archive-source.ts), like `skopeo copy docker-archive:`.
+ * `docker://` is a registry, not a source: refused as a usage error.
  */
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -10,6 +14,7 @@ import {resolve} from 'node:path'
 import {SysbuildError} from '../core/index.js'
 import {openLayout, parseDigest, type Descriptor, type ImageStore} from '../image/index.js'
 import {unpackOciArchive} from './archive-source.js'
+import {dockerArchiveFile, openDockerArchiveSource, type DockerSave} from './docker-archive-source.js'
 import {formatReference, parseReference} from './reference.js'
 
 export interface ImageSource {
@@ -31,16 +36,25 @@ export function splitPathTag(spec: string): {path: string; tag?: string} {
 
 const notFound = (name: string, extra: string[] = []): SysbuildError =>
   new SysbuildError('SYSBUILD_IMAGE_NOT_FOUND', `image ${name} not found`, {
-    suggestions: [...extra, 'sysbuild build and sysbuild pull put images into the local store; oci:DIR[:TAG] and oci-archive:FILE[:TAG] name others'],
+    suggestions: [...extra, 'sysbuild build and sysbuild pull put images into the local store; oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG] and docker-daemon:NAME[:TAG] name others'],
   })
 
-/** Transports other commands read that push does not (they would change the image's digest). */
-const OTHER_TRANSPORT = /^(docker-archive|docker-daemon|docker):/
+/** A transport other commands read that push does not: `docker://` names a registry (the destination's kind). */
+const OTHER_TRANSPORT = /^docker:/
 
 const unsupportedTransport = (spec: string): SysbuildError =>
-  new SysbuildError('SYSBUILD_IMAGE_INVALID_REFERENCE', `${spec}: push reads only the local store, oci:DIR[:TAG] and oci-archive:FILE[:TAG]`, {
-    suggestions: ['sysbuild build -o oci-archive:FILE writes an oci-archive', 'skopeo copy docker-archive:FILE oci:DIR:TAG converts a docker-archive'],
+  new SysbuildError('SYSBUILD_IMAGE_INVALID_REFERENCE', `${spec}: push reads the local store, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG] and docker-daemon:NAME[:TAG]`, {
+    suggestions: ['sysbuild pull REGISTRY/NAME:TAG puts a registry image into the local store'],
   })
+
+const invalidSpec = (spec: string, why: string): SysbuildError => new SysbuildError('SYSBUILD_IMAGE_INVALID_REFERENCE', `${spec}: ${why}`)
+
+export interface OpenImageSourceOptions {
+  /** The local store (names without a transport). */
+  readonly storeDir: string
+  /** `docker save NAME` of the Docker daemon, for `docker-daemon:` (the command layer provides it). */
+  readonly dockerSave?: DockerSave
+}
 
 /** The image in a layout: by tag, by digest, or the only (or `latest`) entry. */
 async function rootIn(store: ImageStore, tag: string | undefined, shown: string): Promise<Descriptor> {
@@ -55,7 +69,7 @@ async function rootIn(store: ImageStore, tag: string | undefined, shown: string)
   return only
 }
 
-export async function openImageSource(spec: string, opts: {readonly storeDir: string}): Promise<ImageSource> {
+export async function openImageSource(spec: string, opts: OpenImageSourceOptions): Promise<ImageSource> {
   const none = async (): Promise<void> => {}
   for (const prefix of ['oci:', 'oci-layout:']) {
     if (!spec.startsWith(prefix)) continue
@@ -74,6 +88,26 @@ export async function openImageSource(spec: string, opts: {readonly storeDir: st
       await dispose()
       throw e
     }
+  }
+  if (spec.startsWith('docker-archive:')) {
+    // FILE[:NAME:TAG]: the first colon ends the path (a RepoTag has colons and slashes of its own), as for build --from.
+    const rest = spec.slice('docker-archive:'.length)
+    const colon = rest.indexOf(':')
+    const path = colon === -1 ? rest : rest.slice(0, colon)
+    const ref = colon === -1 ? undefined : rest.slice(colon + 1)
+    if (!path) throw invalidSpec(spec, 'the path is empty')
+    if (ref === '') throw invalidSpec(spec, 'the NAME:TAG after the path is empty')
+    return openDockerArchiveSource(await dockerArchiveFile(resolve(path)), {ref, shown: spec})
+  }
+  if (spec.startsWith('docker-daemon:')) {
+    const name = spec.slice('docker-daemon:'.length)
+    if (!name) throw invalidSpec(spec, 'docker-daemon: needs a NAME[:TAG]')
+    const save = opts.dockerSave
+    if (!save) throw invalidSpec(spec, 'this caller gave no Docker daemon connection (dockerSave) to read it from')
+    const last = name.slice(name.lastIndexOf('/') + 1)
+    const tagged = last.includes(':') || name.includes('@') ? name : `${name}:latest`
+    // `docker save NAME:TAG` holds that one image: no RepoTag to pick (an image saved by digest has none).
+    return openDockerArchiveSource(() => save(tagged), {shown: spec})
   }
   const store = await openLayout(opts.storeDir, {create: true})
   const root = await findLocal(store, spec)
