@@ -1,8 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from './_shared/base-command.js'
 import {commandReporter} from './_shared/engine-reporter.js'
-import {formatPlanPreview, installContainer, type InstallResult} from '../src/engine/index.js'
-import {parseSetValues} from '../src/exports/index.js'
+import {formatPlanPreview, installContainer, parseSetValues, type InstallResult} from '../src/engine/index.js'
 
 export default class Install extends BaseCommand {
   static override summary = 'Install a system container: deployment, config.json, unit, tmpfiles and host files.'

@@ -2,8 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from './_shared/base-command.js'
 import {clientOptions, connectionFlags, credentialFlags, transferFlags} from './_shared/registry-flags.js'
 import {progressSink} from './_shared/registry-progress.js'
-import {imageStoreDir} from '../src/image/index.js'
-import {pullImageTo, type PullResult} from '../src/registry/index.js'
+import {imageStoreDir, pullImageTo, type PullResult} from '../src/registry/index.js'
 
 export default class Pull extends BaseCommand {
   static override summary = 'Pull an image from a registry into the local store; print its digest.'

@@ -3,8 +3,7 @@ import {BaseCommand} from './_shared/base-command.js'
 import {clientOptions, connectionFlags, credentialFlags, parseByteSize, transferFlags} from './_shared/registry-flags.js'
 import {progressSink} from './_shared/registry-progress.js'
 import {writeFileAtomic} from '../src/core/index.js'
-import {imageStoreDir} from '../src/image/index.js'
-import {pushImageFrom, type PushResult} from '../src/registry/index.js'
+import {imageStoreDir, pushImageFrom, type PushResult} from '../src/registry/index.js'
 
 export default class Push extends BaseCommand {
   static override summary = 'Push an image to a registry; print its digest.'

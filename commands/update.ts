@@ -1,9 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from './_shared/base-command.js'
 import {commandReporter} from './_shared/engine-reporter.js'
-import {formatUpdateSummary, updateAll, updateContainer, type UpdateResult, type UpdateSummaryRow} from '../src/engine/index.js'
+import {formatUpdateSummary, parseSetValues, updateAll, updateContainer, type UpdateResult, type UpdateSummaryRow} from '../src/engine/index.js'
 import {SysbuildError} from '../src/core/index.js'
-import {parseSetValues} from '../src/exports/index.js'
 
 export default class Update extends BaseCommand {
   static override summary = 'Move a system container to a new image or new values, in its other deployment slot.'

@@ -12,18 +12,7 @@ import type {EngineOptions} from './install.js'
 import {hostPaths} from './paths.js'
 import {silentReporter} from './reporter.js'
 import {updateContainer} from './update.js'
-
-export type UpdateStatus = 'Updated now' | 'Updated' | 'Failed' | 'Unknown'
-
-/** One row of the SUMMARY (and one element of `update --all --json`); image ids are hex manifest digests. */
-export interface UpdateSummaryRow {
-  readonly container: string
-  readonly imageIdBefore: string
-  readonly imageIdAfter: string
-  readonly latestImageId: string
-  readonly status: UpdateStatus
-  readonly error?: string
-}
+import type {UpdateSummaryRow} from './update-summary.js'
 
 export async function updateAll(opts: EngineOptions = {}): Promise<UpdateSummaryRow[]> {
   const reporter = opts.reporter ?? silentReporter
@@ -49,13 +38,4 @@ export async function updateAll(opts: EngineOptions = {}): Promise<UpdateSummary
     }
   }
   return rows
-}
-
-/** atomic's SUMMARY table (image ids cut to 12 characters). */
-export function formatUpdateSummary(rows: readonly UpdateSummaryRow[]): string[] {
-  const head = ['Container', 'Image ID before update', 'Image ID after update', 'Latest image ID', 'Status']
-  const cells = rows.map((r) => [r.container, r.imageIdBefore.slice(0, 12), r.imageIdAfter.slice(0, 12), r.latestImageId.slice(0, 12), r.status])
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd()
-  return ['SUMMARY', line(head), ...cells.map(line)]
 }

@@ -8,7 +8,7 @@ import {Readable} from 'node:stream'
 import {join} from 'node:path'
 import tarStream from 'tar-stream'
 import {SysbuildError, writeFileAtomic} from '../core/index.js'
-import {gunzipIfNeeded, openLayout, parseIndexText, type Digest, type ImageStore} from '../image/index.js'
+import {gunzipIfNeeded, openLayout, parseIndexText, type Digest, type ImageStore} from '../image/model.js'
 
 export async function unpackOciArchive(file: string, dir: string, shown: string): Promise<ImageStore> {
   const store = await openLayout(dir, {create: true})

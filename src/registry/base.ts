@@ -3,7 +3,7 @@
  * (so the base is cached there for the next build, as docker and podman do), then hand the build its manifest,
  * config and layers through the image domain's `baseFromStore`.
  */
-import {baseFromStore, type BaseImage, type ImageStore, type Platform} from '../image/index.js'
+import type {BaseImage, ImageStore, Platform} from '../image/index.js'
 import type {ClientOptions} from './client.js'
 import {pullImage, type PullOptions} from './pull.js'
 
@@ -12,6 +12,8 @@ export type RegistryBaseResolver = (ref: string, ctx: {readonly target: ImageSto
 export function registryBaseResolver(local: ImageStore, opts: ClientOptions & Pick<PullOptions, 'jobs' | 'onProgress'> = {}): RegistryBaseResolver {
   return async (ref, ctx) => {
     const pulled = await pullImage(ref, local, {...opts, platform: ctx.platform})
+    // Loaded here: the registry's own entry point does not load the image domain's bases.
+    const {baseFromStore} = await import('../image/index.js')
     return baseFromStore(local, ctx.target, {ref: pulled.reference, platform: ctx.platform, shown: ref, portableName: true})
   }
 }

@@ -7,7 +7,7 @@ import {RegistryError, isTransientNetworkError} from './errors.js'
 import {wait} from './http/retry.js'
 import type {HttpResponse} from './http/transport.js'
 import {apiPath, type Repository} from './repository.js'
-import type {Descriptor} from '../image/index.js'
+import type {Descriptor} from '../image/model.js'
 
 /** Whether the repository holds the blob (with the expected size, when the registry says). */
 export async function hasRemoteBlob(repo: Repository, desc: Pick<Descriptor, 'digest' | 'size'>, scopes = repo.pull): Promise<boolean> {

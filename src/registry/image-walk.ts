@@ -3,7 +3,7 @@
  * bytes) and the distinct blobs (configs and layers) they reference.
  */
 import {SysbuildError} from '../core/index.js'
-import {isDigest, isIndexMediaType, type Descriptor, type ImageStore} from '../image/index.js'
+import {isDigest, isIndexMediaType, type Descriptor, type ImageStore} from '../image/model.js'
 
 export interface ManifestPart {
   readonly descriptor: Descriptor

@@ -5,7 +5,7 @@
  */
 import {RegistryError} from './errors.js'
 import {apiPath, type Repository} from './repository.js'
-import {MEDIA_TYPES, digestOfBytes, type Digest} from '../image/index.js'
+import {MEDIA_TYPES, digestOfBytes, type Digest} from '../image/model.js'
 
 export const MANIFEST_ACCEPT = [
   MEDIA_TYPES.index,

@@ -3,7 +3,7 @@
  * the repositories of other images in the local store that were pulled from (or pushed to) that registry and
  * contain the blob. `pull` names stored images by their full reference, which is what makes this work.
  */
-import {imageClosure, type ImageStore} from '../image/index.js'
+import {imageClosure, type ImageStore} from '../image/model.js'
 import {parseReference} from './reference.js'
 
 /** digest → repositories on `registry` (other than `exclude`) whose images hold it. */

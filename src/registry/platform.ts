@@ -1,7 +1,7 @@
 /** `--platform os/arch[/variant]` and picking a manifest of an index for it. */
 import {SysbuildError} from '../core/index.js'
 import {RegistryError} from './errors.js'
-import {hostPlatform, pickPlatform, type Descriptor, type Platform} from '../image/index.js'
+import {hostPlatform, pickPlatform, type Descriptor, type Platform} from '../image/model.js'
 
 /** Parse `linux/amd64`, `linux/arm64/v8`, `linux/arm/v7`; undefined → the host's platform. */
 export function parsePlatform(text: string | undefined): Platform {

@@ -5,7 +5,7 @@
  * last, so a failed pull leaves no name pointing at a partial image and no partial blob.
  */
 import {SysbuildError} from '../core/index.js'
-import {isDigest, isIndexMediaType, isManifestMediaType, openLayout, type Descriptor, type Digest, type ImageStore, type Platform} from '../image/index.js'
+import {isDigest, isIndexMediaType, isManifestMediaType, openLayout, type Descriptor, type Digest, type ImageStore, type Platform} from '../image/model.js'
 import {openRemoteBlob} from './blobs.js'
 import {RegistryClient, type ClientOptions} from './client.js'
 import {RegistryError} from './errors.js'

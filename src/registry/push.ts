@@ -6,7 +6,7 @@
 import {createReadStream} from 'node:fs'
 import type {Readable} from 'node:stream'
 import {SysbuildError} from '../core/index.js'
-import type {Descriptor, Digest} from '../image/index.js'
+import type {Descriptor, Digest} from '../image/model.js'
 import {hasRemoteBlob, mountBlob} from './blobs.js'
 import {RegistryClient, type ClientOptions} from './client.js'
 import {walkImage} from './image-walk.js'

@@ -12,9 +12,8 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {resolve} from 'node:path'
 import {SysbuildError} from '../core/index.js'
-import {openLayout, parseDigest, type Descriptor, type ImageStore} from '../image/index.js'
-import {unpackOciArchive} from './archive-source.js'
-import {dockerArchiveFile, openDockerArchiveSource, type DockerSave} from './docker-archive-source.js'
+import {openLayout, parseDigest, type Descriptor, type ImageStore} from '../image/model.js'
+import type {DockerSave} from './docker-archive-source.js'
 import {formatReference, parseReference} from './reference.js'
 
 export interface ImageSource {
@@ -82,6 +81,7 @@ export async function openImageSource(spec: string, opts: OpenImageSourceOptions
     const dir = await mkdtemp(resolve(tmpdir(), 'sysbuild-push-'))
     const dispose = () => rm(dir, {recursive: true, force: true})
     try {
+      const {unpackOciArchive} = await import('./archive-source.js')
       const store = await unpackOciArchive(resolve(path), dir, spec)
       return {name: spec, store, root: await rootIn(store, tag, spec), local: false, dispose}
     } catch (e) {
@@ -97,6 +97,7 @@ export async function openImageSource(spec: string, opts: OpenImageSourceOptions
     const ref = colon === -1 ? undefined : rest.slice(colon + 1)
     if (!path) throw invalidSpec(spec, 'the path is empty')
     if (ref === '') throw invalidSpec(spec, 'the NAME:TAG after the path is empty')
+    const {dockerArchiveFile, openDockerArchiveSource} = await import('./docker-archive-source.js')
     return openDockerArchiveSource(await dockerArchiveFile(resolve(path)), {ref, shown: spec})
   }
   if (spec.startsWith('docker-daemon:')) {
@@ -107,6 +108,7 @@ export async function openImageSource(spec: string, opts: OpenImageSourceOptions
     const last = name.slice(name.lastIndexOf('/') + 1)
     const tagged = last.includes(':') || name.includes('@') ? name : `${name}:latest`
     // `docker save NAME:TAG` holds that one image: no RepoTag to pick (an image saved by digest has none).
+    const {openDockerArchiveSource} = await import('./docker-archive-source.js')
     return openDockerArchiveSource(() => save(tagged), {shown: spec})
   }
   const store = await openLayout(opts.storeDir, {create: true})

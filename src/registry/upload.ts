@@ -14,7 +14,7 @@ import {wait} from './http/retry.js'
 import type {HttpResponse, RequestBody} from './http/transport.js'
 import {hasRemoteBlob} from './blobs.js'
 import {apiPath, type Repository} from './repository.js'
-import type {Descriptor} from '../image/index.js'
+import type {Descriptor} from '../image/model.js'
 
 export const DEFAULT_MONOLITHIC_MAX = 1 << 20
 /** Chunk size used after a registry refused a streamed PATCH as too large (GHCR's cap). */

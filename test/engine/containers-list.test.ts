@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {formatContainerTable, formatCreated, type ContainerEntry} from '../../src/engine/containers-list.js'
+import {formatCreated} from '../../src/engine/containers-list.js'
+import {formatContainerTable, type ContainerEntry} from '../../src/engine/containers-table.js'
 
 const entry: ContainerEntry = {
   id: 'etcd-member', image_id: 'ab'.repeat(32), image_name: 'registry.example.com/f27/etcd:latest', name: 'etcd-member',
