@@ -2,7 +2,8 @@
 export * from './model.js'
 // layers
 export type {TarEntry, TarEntryType} from './layer/tar-entry.js'
-export {collectEntries, sortEntries, type LayerSource, type WalkOptions, type WalkedEntry} from './layer/tree-walk.js'
+export {collectEntries, type LayerSource, type WalkOptions, type WalkedEntry} from './layer/tree-walk.js'
+export {sortEntries} from './layer/entry-order.js'
 export {tarStream, type TarProgress} from './layer/tar-writer.js'
 export {gzipStream, DEFAULT_GZIP_LEVEL, type CompressOptions} from './layer/gzip.js'
 export {parallelGzipChunks} from './layer/pgzip.js'

@@ -1,8 +1,8 @@
 /**
  * Turn host directories and files into the sorted, fully decided entry list of one layer.
  *
- * Order: a sorted tree walk (GNU tar --sort=name), component by component, bytewise, with whiteouts first
- * among their siblings (opaque marker first of all), so the order never depends on readdir or on the host.
+ * Order: entry-order.ts. Each directory's names are visited in that order, so a single tree at the image root
+ * comes out sorted as it is walked; anything else is sorted afterwards.
  */
 import {lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats} from 'node:fs'
 import {posix} from 'node:path'
@@ -10,6 +10,7 @@ import {SysbuildError} from '../../core/index.js'
 import {addRemovals, type Removal} from './removals.js'
 import type {TarEntry} from './tar-entry.js'
 import {applyXattrs, startXattrRead} from './xattrs.js'
+import {sortEntries, sortNames} from './entry-order.js'
 
 export interface LayerSource {
   /** Host path. A directory contributes its contents; a file or symlink itself. A symlink given here is followed. */
@@ -49,6 +50,8 @@ const FT = {sock: 0o140000, lnk: 0o120000, reg: 0o100000, blk: 0o060000, dir: 0o
 /** Walk every source (later sources win on equal paths) and return the sorted entries with hard links resolved. */
 export async function collectEntries(sources: readonly LayerSource[], opts: WalkOptions): Promise<WalkedEntry[]> {
   const byName = new Map<string, WalkedEntry>()
+  const roots: string[] = []
+  let walkedInOrder = false
   const myUid = process.getuid?.() ?? 0
   const myGid = process.getgid?.() ?? 0
   // One getfattr per source, all started before the (synchronous) walks, each running alongside them.
@@ -63,7 +66,8 @@ export async function collectEntries(sources: readonly LayerSource[], opts: Walk
       } catch (e) {
         throw fileError(e as NodeJS.ErrnoException, shown)
       }
-      const ctx: WalkCtx = {src, shown, opts, myUid, myGid, out: byName}
+      const ctx: WalkCtx = {src, shown, opts, myUid, myGid, out: byName, inOrder: true}
+      roots.push(dest)
       if ((Number(top.mode) & S_IFMT) === FT.dir) {
         if (dest !== '') byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
         walkDir(ctx, src.source, shown, dest)
@@ -72,18 +76,25 @@ export async function collectEntries(sources: readonly LayerSource[], opts: Walk
         byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
       }
       // Before the next source: a later source's entry at the same path replaces this one, attributes and all.
+      const before = byName.size
       if (reads[i]) applyXattrs(byName, await reads[i]!.result, dest, shown)
+      // The walk visits each directory's names in order, so one source at the image root comes out sorted, unless
+      // something was added out of turn (a whiteout made from a 0/0 device, an opaque marker from an xattr).
+      walkedInOrder = sources.length === 1 && dest === '' && ctx.inOrder && byName.size === before
     }
   } catch (e) {
     for (const r of reads) r.cancel()
     throw e
   }
-  addParents(byName, opts.epoch)
+  // A walk sets every directory before its contents: only the destinations' own parents can be missing.
+  addParents(byName, roots, opts.epoch)
   if (opts.removals?.length) {
     addRemovals(byName, opts.removals, opts.epoch)
-    addParents(byName, opts.epoch)
+    addParents(byName, byName.keys(), opts.epoch)
+    walkedInOrder = false
   }
-  return resolveHardLinks(sortEntries([...byName.values()]))
+  const all = [...byName.values()]
+  return resolveHardLinks(walkedInOrder ? all : sortEntries(all))
 }
 
 interface WalkCtx {
@@ -93,6 +104,8 @@ interface WalkCtx {
   readonly myUid: number
   readonly myGid: number
   readonly out: Map<string, WalkedEntry>
+  /** Whether every entry so far was added in sorted order (see collectEntries). */
+  inOrder: boolean
 }
 
 /**
@@ -109,6 +122,7 @@ function walkDir(ctx: WalkCtx, dir: string, shown: string, dest: string): void {
     throw fileError(e as NodeJS.ErrnoException, shown)
   }
   if (names.some((n) => n.includes('\uFFFD'))) checkUtf8Names(dir, shown)
+  sortNames(names)
   for (const n of names) {
     const path = dir.endsWith('/') ? dir + n : `${dir}/${n}`
     let st: BigIntStats
@@ -122,6 +136,7 @@ function walkDir(ctx: WalkCtx, dir: string, shown: string, dest: string): void {
     if (type === FT.chr && st.rdev === 0n) {
       // overlayfs whiteout (0/0 character device) → OCI whiteout file.
       const wh = dest ? `${dest}/.wh.${n}` : `.wh.${n}`
+      ctx.inOrder = false
       ctx.out.set(wh, {name: wh, type: 'file', mode: 0, uid: 0, gid: 0, mtime: clamp(st, ctx.opts.epoch), size: 0, content: Buffer.alloc(0)})
       continue
     }
@@ -217,9 +232,9 @@ function normalizeDestination(d: string): string {
   return n === '.' ? '' : n
 }
 
-/** Directories implied by deeper entries get 0755 root:root and the epoch. */
-function addParents(byName: Map<string, WalkedEntry>, epoch: number): void {
-  for (const name of [...byName.keys()]) {
+/** Directories implied by the entries `names` get 0755 root:root and the epoch. */
+function addParents(byName: Map<string, WalkedEntry>, names: Iterable<string>, epoch: number): void {
+  for (const name of [...names]) {
     // Upwards until a parent exists: an existing entry's own parents are seen when that entry's turn comes.
     for (let p = name, cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/')) {
       p = p.slice(0, cut)
@@ -227,29 +242,6 @@ function addParents(byName: Map<string, WalkedEntry>, epoch: number): void {
       byName.set(p, {name: p, type: 'directory', mode: 0o755, uid: 0, gid: 0, mtime: Math.max(0, epoch), size: 0})
     }
   }
-}
-
-/** Component-wise bytewise order; among siblings: the opaque marker, then whiteouts, then the rest. */
-export function sortEntries<T extends {name: string}>(entries: readonly T[]): T[] {
-  const keyed = entries.map((e) => {
-    const k = sortKey(e.name)
-    return {e, k, astral: ASTRAL.test(k)}
-  })
-  keyed.sort((a, b) => (a.astral || b.astral ? Buffer.compare(Buffer.from(a.k, 'utf8'), Buffer.from(b.k, 'utf8')) : a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-  return keyed.map((x) => x.e)
-}
-
-/**
- * Strings compare by UTF-16 code unit, which is UTF-8 byte order except between a surrogate (a character beyond
- * U+FFFF) and U+E000–U+FFFF: keys with surrogates are compared as bytes.
- */
-const ASTRAL = /[\uD800-\uDFFF]/
-
-function sortKey(name: string): string {
-  // Each component gets a rank character (opaque marker < whiteouts < the rest); components are separated by NUL.
-  if (!name.includes('.wh.')) return '\u0003' + name.replaceAll('/', '\u0000\u0003')
-  const parts = name.split('/').map((c) => (c === '.wh..wh..opq' ? '\u0001' : c.startsWith('.wh.') ? '\u0002' : '\u0003') + c)
-  return parts.join('\u0000')
 }
 
 /** Second and later paths of a multiply-linked inode become hard-link entries to the first. */

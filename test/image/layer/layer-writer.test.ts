@@ -3,7 +3,7 @@ import {mkdir, writeFile, stat, symlink, readFile} from 'node:fs/promises'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {randomBytes} from 'node:crypto'
-import {collectEntries, openLayout, writeLayer, type Compression} from '../../../src/image/index.js'
+import {collectEntries, openLayout, sortEntries, writeLayer, type Compression} from '../../../src/image/index.js'
 import {findListing, makeOddTree, needTool, sh, sha256sum, withTempDir} from '../kit.js'
 
 const EPOCH = 1_700_000_000
@@ -58,6 +58,22 @@ describe('layer writer', () => {
       expect(b.diffId).toBe(a.diffId)
       // Component order, whiteouts first among siblings (opaque marker first of all).
       expect(sh(`tar -tf '${a.path}'`).trim().split('\n')).toEqual(['.wh.zz', 'A', 'a/', 'a/a', 'a/b', 'a-b', 'b', 'z/', 'z/.wh..wh..opq', 'z/.wh.x', 'z/y'])
+    })
+  })
+
+  it('a walk of one tree at the image root, which skips the global sort, gives exactly the sorted order', async () => {
+    await withTempDir(async (dir) => {
+      const src = join(dir, 'src')
+      await makeOddTree(src)
+      for (const n of ['.wh.zz', 'z/.wh..wh..opq', 'z/.wh.x', 'z/y', 'a-b', 'a/b', 'a\u{1F600}', 'a\uFF21', 'A']) {
+        await mkdir(join(src, n, '..'), {recursive: true})
+        await writeFile(join(src, n), n)
+      }
+      const walked = await collectEntries([{source: src, destination: '/'}], {epoch: EPOCH})
+      expect(walked.map((e) => e.name)).toEqual(sortEntries(walked).map((e) => e.name))
+      // The same tree under another destination (sorted globally) lists the same names in the same order.
+      const moved = await collectEntries([{source: src, destination: '/opt/x'}], {epoch: EPOCH})
+      expect(moved.map((e) => e.name).slice(2)).toEqual(walked.map((e) => `opt/x/${e.name}`))
     })
   })
 
