@@ -7,8 +7,10 @@
  * need root. Whiteout entries (`.wh.*`) are kept as empty files: assembling a rootfs
  * (checkout.ts) applies them. A directory made only because an entry lies below it (the
  * layer has no entry of its own for it) is marked with IMPLICIT_DIR_MARKER, so that
- * checkout keeps the lower layers' metadata for it. Ownership is applied when running as root; directory
- * modes and times are applied last, so read-only directories can still be filled.
+ * checkout keeps the lower layers' metadata for it. Ownership is applied when running as root; extended
+ * attributes (PAX SCHILY.xattr records, read byte for byte by pax-xattrs.ts) are set by one setfattr once every
+ * entry is written and owned (apply-xattrs.ts) and kept in XATTRS_RECORD for checkout; directory modes and times
+ * are applied last, so read-only directories can still be filled.
  */
 import {
   chmodSync, closeSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync,
@@ -19,13 +21,20 @@ import {Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import * as tar from 'tar-stream'
 import {execTool, SysbuildError} from '../../core/index.js'
-import {entryComponents, hostile, IMPLICIT_DIR_MARKER} from './tar-path.js'
+import {appliedXattrs, writeXattrRecord, XattrBatch} from './apply-xattrs.js'
+import {captureXattrs, entryXattrs} from './pax-xattrs.js'
+import {entryComponents, hostile, IMPLICIT_DIR_MARKER, XATTRS_RECORD} from './tar-path.js'
 
 export interface ExtractOptions {
   /** Shown in messages (the layer digest). */
   readonly layer: string
   /** Apply uid/gid and create device nodes (default: whether this process is root). */
   readonly asRoot?: boolean
+  /**
+   * Apply the entries' extended attributes (default true; needs setfattr when a layer carries any). `lint IMAGE`,
+   * which reads only the text of /exports, passes false.
+   */
+  readonly xattrs?: boolean
 }
 
 export interface ExtractStats {
@@ -35,6 +44,8 @@ export interface ExtractStats {
   hardlinks: number
   others: number
   bytes: number
+  /** Entries whose extended attributes were set. */
+  xattrs: number
 }
 
 interface DirMeta {
@@ -55,12 +66,14 @@ const lstatOrUndefined = (p: string): Stats | undefined => {
 /** Extract an uncompressed tar stream into `dest` (an existing, empty directory). */
 export async function extractLayer(tarStream: Readable, dest: string, opts: ExtractOptions): Promise<ExtractStats> {
   const asRoot = opts.asRoot ?? process.getuid?.() === 0
-  const stats: ExtractStats = {files: 0, dirs: 0, symlinks: 0, hardlinks: 0, others: 0, bytes: 0}
+  const stats: ExtractStats = {files: 0, dirs: 0, symlinks: 0, hardlinks: 0, others: 0, bytes: 0, xattrs: 0}
+  const xattrs = new XattrBatch(`layer ${opts.layer}`, asRoot)
   const knownDirs = new Set<string>([''])
   const dirMeta = new Map<string, DirMeta>()
   /** Directories made for the entries below them, with no entry of their own (yet). */
   const implicitDirs = new Set<string>()
   const extract = tar.extract()
+  if (opts.xattrs !== false) captureXattrs(extract)
   const feeding = pipeline(tarStream, padToBlock(), extract).catch((e: unknown) => {
     extract.destroy(e as Error)
     throw e
@@ -74,6 +87,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
     for (const d of knownDirs) if (under(d)) knownDirs.delete(d)
     for (const d of implicitDirs) if (under(d)) implicitDirs.delete(d)
     for (const d of dirMeta.keys()) if (under(d)) dirMeta.delete(d)
+    xattrs.forget(rel)
   }
   /** Make sure every parent of `parts` is a real directory inside dest (creating missing ones). */
   const ensureParents = (parts: string[], name: string): void => {
@@ -101,9 +115,9 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
     for await (const entry of extract) {
       const h = entry.header
       const parts = entryComponents(h.name, opts.layer)
-      if (parts.length === 0 || parts.includes(IMPLICIT_DIR_MARKER)) {
+      if (parts.length === 0 || parts.includes(IMPLICIT_DIR_MARKER) || parts.includes(XATTRS_RECORD)) {
         // The layer's root directory: only its metadata could matter, and the rootfs root keeps its own.
-        // The implicit-directory marker is ours alone: a layer cannot declare one.
+        // The implicit-directory marker and the xattr record are ours alone: a layer cannot declare one.
         entry.resume()
         continue
       }
@@ -111,6 +125,8 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
       const rel = parts.join('/')
       const path = join(dest, rel)
       const mode = h.mode & 0o7777
+      const raw = opts.xattrs === false ? undefined : entryXattrs(h)
+      const attrs = raw && appliedXattrs(raw, opts.layer, h.name)
       switch (h.type) {
         case 'directory': {
           clear(path, true)
@@ -119,6 +135,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
           dirMeta.set(rel, {path, mode, mtime: h.mtime})
           knownDirs.add(rel)
           implicitDirs.delete(rel)
+          xattrs.set(rel, attrs, h.name)
           stats.dirs++
           entry.resume()
           break
@@ -129,6 +146,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
           forget(rel)
           stats.bytes += await writeEntry(entry as AsyncIterable<Buffer>, path)
           finish(path, h, asRoot, mode)
+          xattrs.set(rel, attrs, h.name)
           stats.files++
           break
         }
@@ -138,6 +156,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
           symlinkSync(h.linkname, path)
           if (asRoot) lchownSync(path, h.uid, h.gid)
           lutimesSync(path, h.mtime, h.mtime)
+          xattrs.set(rel, attrs, h.name)
           stats.symlinks++
           entry.resume()
           break
@@ -154,6 +173,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
           clear(path, false)
           forget(rel)
           linkSync(join(dest, targetRel), path)
+          xattrs.set(rel, attrs, h.name)
           stats.hardlinks++
           entry.resume()
           break
@@ -167,6 +187,7 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
           const kind = h.type === 'fifo' ? ['p'] : [h.type === 'block-device' ? 'b' : 'c', String(h.devmajor), String(h.devminor)]
           await execTool('mknod', ['-m', (mode & 0o777).toString(8), path, ...kind])
           finish(path, h, asRoot, mode)
+          xattrs.set(rel, attrs, h.name)
           stats.others++
           entry.resume()
           break
@@ -176,6 +197,10 @@ export async function extractLayer(tarStream: Readable, dest: string, opts: Extr
       }
     }
     await feeding
+    // Every entry is written and owned (chown would drop a file capability); directory modes come after.
+    xattrs.apply(dest)
+    writeXattrRecord(dest, xattrs)
+    stats.xattrs = xattrs.size
   } catch (e) {
     extract.destroy()
     tarStream.destroy()

@@ -5,12 +5,13 @@
  * (checkout.ts), as OSTree's hard-link checkouts did for atomic.
  */
 import {mkdirSync, renameSync, rmSync, existsSync} from 'node:fs'
-import {dirname, join} from 'node:path'
+import {dirname} from 'node:path'
 import {randomBytes} from 'node:crypto'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {SysbuildError} from '../../core/index.js'
-import {HashingStream, digestHex, type Digest} from '../../image/index.js'
+import {HashingStream, type Digest} from '../../image/index.js'
+import {layerCacheDir} from './cache-format.js'
 import {decompressor, type LayerCompression} from './decompress.js'
 import {extractLayer, type ExtractStats} from './extract-layer.js'
 
@@ -32,13 +33,7 @@ export interface CachedLayer {
   readonly stats?: ExtractStats
 }
 
-/**
- * Version of what an extracted directory holds; a change of format gets a fresh cache rather than misreading
- * old entries. v2: directories a layer has no entry for carry IMPLICIT_DIR_MARKER.
- */
-const FORMAT = 'v2'
-
-export const layerCacheDir = (cacheRoot: string, key: Digest): string => join(cacheRoot, FORMAT, digestHex(key))
+export {layerCacheDir, layerFormatDir} from './cache-format.js'
 
 /** Make sure the layer is extracted in `cacheRoot`; returns its directory. */
 export async function ensureLayer(cacheRoot: string, layer: CachedLayerSource): Promise<CachedLayer> {

@@ -17,6 +17,8 @@ export const WHITEOUT_META_PREFIX = '.wh..wh.'
  * holding nothing but whiteouts creates nothing.
  */
 export const IMPLICIT_DIR_MARKER = '.wh..wh.sysbuild.implicit'
+/** Left by extraction (never taken from a layer) at the root of an extracted layer whose entries carry extended attributes (apply-xattrs.ts). */
+export const XATTRS_RECORD = '.wh..wh.sysbuild.xattrs'
 
 export function hostile(layer: string, entry: string, why: string): SysbuildError {
   return new SysbuildError('SYSBUILD_IMAGE_HOSTILE_PATH', `Refusing layer ${layer}: entry ${JSON.stringify(entry)} ${why}`, {

@@ -98,6 +98,15 @@ function gnuTar(tree: string, out: string, withoutDirs: boolean): Buffer {
 
 /** An OCI layout at `layout` whose tag `tag` stacks the layers (lowest first), uncompressed tar blobs. */
 export function writeLayout(work: string, layout: string, tag: string, layers: readonly LayerSpec[]): string {
+  return writeLayoutOfTars(layout, tag, layers.map((spec, i) => {
+    const tree = new LayerTree(join(work, `${tag}-layer${i}`))
+    spec.build(tree)
+    return gnuTar(tree.root, join(work, `${tag}-layer${i}.tar`), spec.withoutDirs ?? false)
+  }))
+}
+
+/** An OCI layout at `layout` whose tag `tag` stacks the given uncompressed tar layers (lowest first). */
+export function writeLayoutOfTars(layout: string, tag: string, tars: readonly Buffer[]): string {
   const blobs = join(layout, 'blobs', 'sha256')
   mkdirSync(blobs, {recursive: true})
   const put = (data: Buffer | string): {digest: string; size: number} => {
@@ -105,11 +114,7 @@ export function writeLayout(work: string, layout: string, tag: string, layers: r
     writeFileSync(join(blobs, hex), data)
     return {digest: `sha256:${hex}`, size: Buffer.byteLength(data)}
   }
-  const descs = layers.map((spec, i) => {
-    const tree = new LayerTree(join(work, `${tag}-layer${i}`))
-    spec.build(tree)
-    return put(gnuTar(tree.root, join(work, `${tag}-layer${i}.tar`), spec.withoutDirs ?? false))
-  })
+  const descs = tars.map((tar) => put(tar))
   const config = put(JSON.stringify({
     architecture: 'amd64', os: 'linux', config: {},
     rootfs: {type: 'layers', diff_ids: descs.map((d) => d.digest)},
