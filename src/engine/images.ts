@@ -9,6 +9,7 @@ import {digestHex, type ImageConfig, type ImageManifest} from '../image/index.js
 import {containerNames} from './containers-list.js'
 import {listDir, rmdirIfEmpty} from './fs-util.js'
 import {readInfo} from './info-file.js'
+import {layerFormatDir} from './layers/cache-format.js'
 import type {EngineOptions} from './install.js'
 import {hostPaths, type HostPaths} from './paths.js'
 import {silentReporter} from './reporter.js'
@@ -125,12 +126,22 @@ export async function pruneStore(opts: PruneOptions = {}): Promise<PruneResult> 
   const gc = await store.gc()
   let removedLayers = 0
   let freedBytes = gc.freedBytes
+  // Layers are extracted under a format directory (layer-cache.ts): another format's is never read again.
+  const current = layerFormatDir(paths.layers)
   for (const e of listDir(paths.layers)) {
+    const dir = join(paths.layers, e)
+    if (dir === current) continue
+    freedBytes += treeBytes(dir)
+    removedLayers += listDir(dir).length
+    rmSync(dir, {recursive: true, force: true})
+  }
+  for (const e of listDir(current)) {
     if (usage.layers.has(`sha256:${e.replace(/\.tmp-.*$/, '')}`) && !e.includes('.tmp-')) continue
-    freedBytes += treeBytes(join(paths.layers, e))
-    rmSync(join(paths.layers, e), {recursive: true, force: true})
+    freedBytes += treeBytes(join(current, e))
+    rmSync(join(current, e), {recursive: true, force: true})
     removedLayers++
   }
+  rmdirIfEmpty(current)
   // Staging dirs outlive only a crash; a name's lock protects a staging dir in use.
   const locked = new Set(listDir(paths.locks).map((l) => l.replace(/\.lock$/, '')))
   for (const e of listDir(paths.staging)) if (!locked.has(e.replace(/\.[01]-[0-9a-f]+$/, ''))) rmSync(join(paths.staging, e), {recursive: true, force: true})

@@ -13,10 +13,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {buildCli, hasStackTrace, runCli} from '../commands/run-cli.js'
 import {engineTestBlockers, freePort, httpGet, treeSnapshot, until} from '../kit/engine-images.js'
+import {toolSkipReason} from '../kit/tools.js'
 
 const blockers = engineTestBlockers(['systemctl', 'systemd-tmpfiles', 'systemd-analyze'])
 const skip = blockers.length > 0
 const title = (t: string): string => (skip ? `${t} (skipped: ${blockers.join(', ')})` : t)
+/** Version 1's run.sh carries a file capability (setcap), which the build carries and install must keep (getcap). */
+const noCaps = skip ? 'skipped' : toolSkipReason('setcap', 'getcap', 'getfattr', 'setfattr')
 
 let work: string
 let root: string
@@ -39,6 +42,7 @@ beforeAll(async () => {
   for (const d of ['etc/systemd/system', 'etc/tmpfiles.d', 'var/lib/containers/atomic', 'run']) mkdirSync(join(root, d), {recursive: true})
   const project = join(work, 'hello-world')
   expect(runCli(['init', 'hello-world', '--dir', project]).status).toBe(0)
+  if (!noCaps) expect(spawnSync('setcap', ['cap_net_bind_service=ep', join(project, 'rootfs/usr/bin/run.sh')]).status).toBe(0)
   const b1 = runCli(['build', project, '--root', root])
   expect(b1.status, b1.stderr).toBe(0)
   image = 'hello-world'
@@ -109,12 +113,28 @@ describe.skipIf(skip)(title('engine: hello-world install → start → curl → 
     expect(info['has-container-service']).toBe(true)
   })
 
+  it.skipIf(noCaps !== undefined)(`the deployment keeps the file capability of the image${noCaps ? ` (skipped: ${noCaps})` : ''}`, () => {
+    const run = join(root, 'var/lib/containers/atomic/hello.0/rootfs/usr/bin/run.sh')
+    expect(spawnSync('getcap', [run], {encoding: 'utf8'}).stdout).toContain('cap_net_bind_service=ep')
+  })
+
   it('a second install of the same name says it is present and changes nothing', () => {
     const snap = treeSnapshot(root)
     const r = cli('install', '--name', NAME, image)
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('hello already present')
     expect(treeSnapshot(root)).toEqual(snap)
+  })
+
+  it('prune while installed keeps the extracted layers the deployment uses, and removes an older cache format', () => {
+    const layers = join(root, 'var/lib/containers/atomic/.sysbuild/layers')
+    const used: string[] = JSON.parse(readFileSync(join(root, 'var/lib/containers/atomic/hello.0/info'), 'utf8')).sysbuild.layers
+    mkdirSync(join(layers, 'v2', '0'.repeat(64)), {recursive: true})
+    const r = cli('prune')
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toContain('1 extracted layer(s)')
+    expect(existsSync(join(layers, 'v2'))).toBe(false)
+    for (const l of used) expect(existsSync(join(layers, 'v3', l.slice(7)))).toBe(true)
   })
 
   it('start runs it with runc; the greeting names the --set word; stop ends it', async () => {
