@@ -159,7 +159,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
           onProgress: (x) => emit({kind: 'layer', index: i, ...x}),
         }), p.createdBy)
       made.push({layer: r, createdBy: p.createdBy})
-      if (r.cacheKey && !r.cached) cacheKeys.push({key: r.cacheKey, layer: {descriptor: r.descriptor, diffId: r.diffId, tarSize: r.tarSize, entries: r.entries}})
+      for (const key of r.cacheKeys) cacheKeys.push({key, layer: {descriptor: r.descriptor, diffId: r.diffId, tarSize: r.tarSize, entries: r.entries}})
       layers.push({digest: r.descriptor.digest, diffId: r.diffId, mediaType: r.descriptor.mediaType, size: r.descriptor.size, tarSize: r.tarSize, entries: r.entries, createdBy: p.createdBy, base: false, cached: r.cached})
     }
     const built = configPlatform(base, plan.settings, host)

@@ -1,8 +1,10 @@
 /**
  * A layer cache keyed on inputs: the key hashes every header field of every entry plus what identifies each
  * regular file's content on this host (device, inode, size, mtime and ctime in nanoseconds; ctime cannot be set
- * by users, so an edited file always changes the key). Other entries are all header: a directory whose ctime
- * changed (another tool touched it) still hits. A hit skips tarring and compressing entirely.
+ * by users, so an edited file always changes the key). Other entries are all header (a directory whose ctime
+ * changed still hits), unless xattrs are read: then directories and symlinks carry their ctime too, and the cache is
+ * first asked with the xattrs unread (a key `variant`), which is sound because setting or removing an xattr moves
+ * the inode's ctime, so a rebuild of an unchanged tree needs no getfattr. A hit skips tarring and compressing.
  */
 import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
@@ -20,11 +22,13 @@ export interface LayerCacheKeyInput {
   readonly compression: string
   readonly level: number
   readonly entries: readonly WalkedEntry[]
+  /** Keeps keys of different meanings apart (e.g. entries whose xattrs were not read). */
+  readonly variant?: string
 }
 
 export function layerCacheKey(input: LayerCacheKeyInput): string {
   const h = createHash('sha256')
-  h.update(`sysbuild-layer-cache ${VERSION} ${input.compression} ${input.level}\n`)
+  h.update(`sysbuild-layer-cache ${VERSION} ${input.compression} ${input.level}${input.variant ? ` ${input.variant}` : ''}\n`)
   // One NUL-separated line per entry (no field holds a NUL: names and link targets are paths, xattrs are base64),
   // hashed in batches: the same bytes as one update per line, far fewer calls.
   let batch = ''

@@ -6,7 +6,7 @@ import {layerCacheKey, readCachedLayer} from './layer-cache.js'
 import {writeLayer, type LayerResult} from './layer-writer.js'
 import type {TarProgress} from './tar-writer.js'
 import type {Removal} from './removals.js'
-import {collectEntries, type LayerSource} from './tree-walk.js'
+import {collectEntries, type LayerSource, type WalkedEntry} from './tree-walk.js'
 
 export interface MakeLayerOptions {
   readonly compression: Compression
@@ -25,17 +25,31 @@ export interface MakeLayerOptions {
 
 export interface MadeLayer extends LayerResult {
   readonly cached: boolean
-  /** Key to record the layer under once it is safely stored (writeCachedLayer), when caching. */
-  readonly cacheKey?: string
+  /** Keys to record the layer under once it is safely stored (writeCachedLayer), when caching. */
+  readonly cacheKeys: readonly string[]
 }
 
 export async function makeLayer(store: ImageStore, sources: readonly LayerSource[], opts: MakeLayerOptions): Promise<MadeLayer> {
-  const entries = await collectEntries(sources, {epoch: opts.epoch, devices: opts.devices, getfattr: opts.getfattr, removals: opts.removals})
   const level = opts.compression === 'none' ? 0 : (opts.level ?? DEFAULT_GZIP_LEVEL)
-  const key = opts.cacheDir ? layerCacheKey({compression: opts.compression, level, entries}) : undefined
-  if (key && opts.cacheDir) {
-    const hit = await readCachedLayer(opts.cacheDir, key, store)
-    if (hit) return {...hit, cached: true, cacheKey: key}
+  const cacheDir = opts.cacheDir
+  // With xattrs, the cache is asked first with what the walk saw (every inode's ctime, which any xattr change moves):
+  // a hit needs no getfattr. Recorded for the builder's uid, which decides which xattrs getfattr can read.
+  let statKey: string | undefined
+  let statHit: LayerResult | undefined
+  const beforeXattrs = cacheDir && opts.getfattr
+    ? async (plain: readonly WalkedEntry[]): Promise<boolean> => {
+        statKey = layerCacheKey({compression: opts.compression, level, entries: plain, variant: `xattrs unread, uid ${process.getuid?.() ?? 0}`})
+        statHit = await readCachedLayer(cacheDir, statKey, store)
+        return statHit !== undefined
+      }
+    : undefined
+  const entries = await collectEntries(sources, {epoch: opts.epoch, devices: opts.devices, getfattr: opts.getfattr, removals: opts.removals, beforeXattrs})
+  if (statHit) return {...statHit, cached: true, cacheKeys: []}
+  const key = cacheDir ? layerCacheKey({compression: opts.compression, level, entries}) : undefined
+  const record = [key, statKey].filter((k): k is string => k !== undefined)
+  if (key && cacheDir) {
+    const hit = await readCachedLayer(cacheDir, key, store)
+    if (hit) return {...hit, cached: true, cacheKeys: statKey ? [statKey] : []}
   }
   const totalFiles = entries.length
   const totalBytes = entries.reduce((n, e) => n + (e.type === 'file' ? e.size : 0), 0)
@@ -45,5 +59,5 @@ export async function makeLayer(store: ImageStore, sources: readonly LayerSource
     jobs: opts.jobs,
     onProgress: opts.onProgress ? (p) => opts.onProgress!({...p, totalFiles, totalBytes}) : undefined,
   })
-  return {...result, cached: false, cacheKey: key}
+  return {...result, cached: false, cacheKeys: record}
 }

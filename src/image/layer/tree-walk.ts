@@ -34,11 +34,21 @@ export interface WalkOptions {
   readonly getfattr?: string
   /** Base-image paths this layer deletes (whiteouts; see removals.ts). */
   readonly removals?: readonly Removal[]
+  /**
+   * With getfattr and one source: called first with the entries as they are without xattrs, each directory and
+   * symlink then carrying an identity too (its ctime). Resolving true means the caller has what it needs (the
+   * layer cache knew these exact inodes and times, and setting or removing an xattr moves an inode's ctime):
+   * getfattr never runs and those entries are returned. Otherwise the xattrs are read after the walk.
+   */
+  readonly beforeXattrs?: (entries: readonly WalkedEntry[]) => Promise<boolean>
 }
 
 /** A layer entry plus what identifies its content on this host (for the layer cache). */
 export interface WalkedEntry extends TarEntry {
-  /** dev:ino:size:mtime:ctime (ns) of a host file (regular files only: nothing else has content). */
+  /**
+   * dev:ino:size:mtime:ctime (ns) of a host file (regular files only: nothing else has content); dev:ino:ctime of
+   * a directory or symlink when the walk was asked for every ctime (WalkOptions.beforeXattrs).
+   */
   readonly identity?: string
   readonly inode?: string
   readonly nlink?: number
@@ -51,11 +61,13 @@ const FT = {sock: 0o140000, lnk: 0o120000, reg: 0o100000, blk: 0o060000, dir: 0o
 export async function collectEntries(sources: readonly LayerSource[], opts: WalkOptions): Promise<WalkedEntry[]> {
   const byName = new Map<string, WalkedEntry>()
   const roots: string[] = []
-  let walkedInOrder = false
+  let inOrder = false
   const myUid = process.getuid?.() ?? 0
   const myGid = process.getgid?.() ?? 0
-  // One getfattr per source, all started before the (synchronous) walks, each running alongside them.
-  const reads = opts.getfattr ? sources.map((s) => startXattrRead(opts.getfattr!, s.source, s.shown ?? s.source)) : []
+  // Deferred: one source whose caller may find its layer without xattrs (see WalkOptions.beforeXattrs).
+  const deferred = Boolean(opts.getfattr && opts.beforeXattrs && sources.length === 1)
+  // Otherwise one getfattr per source, all started before the (synchronous) walks, each running alongside them.
+  const reads = opts.getfattr && !deferred ? sources.map((s) => startXattrRead(opts.getfattr!, s.source, s.shown ?? s.source)) : []
   try {
     for (const [i, src] of sources.entries()) {
       const shown = src.shown ?? src.source
@@ -66,7 +78,7 @@ export async function collectEntries(sources: readonly LayerSource[], opts: Walk
       } catch (e) {
         throw fileError(e as NodeJS.ErrnoException, shown)
       }
-      const ctx: WalkCtx = {src, shown, opts, myUid, myGid, out: byName, inOrder: true}
+      const ctx: WalkCtx = {src, shown, opts, myUid, myGid, out: byName, inOrder: true, everyCtime: deferred}
       roots.push(dest)
       if ((Number(top.mode) & S_IFMT) === FT.dir) {
         if (dest !== '') byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
@@ -80,21 +92,32 @@ export async function collectEntries(sources: readonly LayerSource[], opts: Walk
       if (reads[i]) applyXattrs(byName, await reads[i]!.result, dest, shown)
       // The walk visits each directory's names in order, so one source at the image root comes out sorted, unless
       // something was added out of turn (a whiteout made from a 0/0 device, an opaque marker from an xattr).
-      walkedInOrder = sources.length === 1 && dest === '' && ctx.inOrder && byName.size === before
+      inOrder = sources.length === 1 && dest === '' && ctx.inOrder && byName.size === before
     }
   } catch (e) {
     for (const r of reads) r.cancel()
     throw e
   }
+  if (!deferred) return finishEntries(byName, roots, inOrder, opts)
+  const plain = finishEntries(byName, roots, inOrder, opts)
+  if (await opts.beforeXattrs!(plain)) return plain
+  const src = sources[0]!
+  const before = byName.size
+  applyXattrs(byName, await startXattrRead(opts.getfattr!, src.source, src.shown ?? src.source).result, roots[0]!, src.shown ?? src.source)
+  return finishEntries(byName, roots, inOrder && byName.size === before, opts)
+}
+
+/** Parents of the destinations, removals, order and hard links (again after xattrs: every step is idempotent). */
+function finishEntries(byName: Map<string, WalkedEntry>, roots: readonly string[], inOrder: boolean, opts: WalkOptions): WalkedEntry[] {
   // A walk sets every directory before its contents: only the destinations' own parents can be missing.
   addParents(byName, roots, opts.epoch)
   if (opts.removals?.length) {
     addRemovals(byName, opts.removals, opts.epoch)
     addParents(byName, byName.keys(), opts.epoch)
-    walkedInOrder = false
+    inOrder = false
   }
   const all = [...byName.values()]
-  return resolveHardLinks(walkedInOrder ? all : sortEntries(all))
+  return resolveHardLinks(inOrder ? all : sortEntries(all))
 }
 
 interface WalkCtx {
@@ -106,6 +129,8 @@ interface WalkCtx {
   readonly out: Map<string, WalkedEntry>
   /** Whether every entry so far was added in sorted order (see collectEntries). */
   inOrder: boolean
+  /** Give directories and symlinks an identity too (their ctime: see WalkOptions.beforeXattrs). */
+  readonly everyCtime: boolean
 }
 
 /**
@@ -175,7 +200,9 @@ function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: Bi
   // Entries are built literally (no spread of a common base): tens of thousands of them stay in memory.
   switch (fmt) {
     case FT.dir:
-      return {name, type: 'directory', mode: perm, uid, gid, mtime, size: 0}
+      return ctx.everyCtime
+        ? {name, type: 'directory', mode: perm, uid, gid, mtime, size: 0, identity: [st.dev, st.ino, st.ctimeNs].join(':')}
+        : {name, type: 'directory', mode: perm, uid, gid, mtime, size: 0}
     case FT.reg: {
       const mode = ctx.src.fileMode ?? perm
       const size = Number(st.size)
@@ -188,7 +215,9 @@ function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: Bi
         : {name, type: 'file', mode, uid, gid, mtime, size, source: path, identity}
     }
     case FT.lnk:
-      return {name, type: 'symlink', mode: perm, uid, gid, mtime, size: 0, linkname: linkTarget ?? ''}
+      return ctx.everyCtime
+        ? {name, type: 'symlink', mode: perm, uid, gid, mtime, size: 0, linkname: linkTarget ?? '', identity: [st.dev, st.ino, st.ctimeNs].join(':')}
+        : {name, type: 'symlink', mode: perm, uid, gid, mtime, size: 0, linkname: linkTarget ?? ''}
     case FT.fifo:
       return {name, type: 'fifo', mode: perm, uid, gid, mtime, size: 0}
     case FT.chr:

@@ -6,7 +6,7 @@ import {describe, it, expect} from 'vitest'
 import {execFileSync} from 'node:child_process'
 import {mkdir, symlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {collectEntries, decideXattrs, layerCacheKey, openLayout, parseGetfattr, writeLayer} from '../../../src/image/index.js'
+import {collectEntries, decideXattrs, layerCacheKey, makeLayer, openLayout, parseGetfattr, writeCachedLayer, writeLayer} from '../../../src/image/index.js'
 import {sh, toolSkipReason, withTempDir} from '../kit.js'
 
 const EPOCH = 1_700_000_000
@@ -113,6 +113,50 @@ describe('xattrs read by getfattr', () => {
       expect(key(await collectEntries([{source: src, destination: '/'}], {epoch: EPOCH}))).not.toBe(key(first))
       setXattrs([[join(src, 'etc'), 'user.k', '02']])
       expect(key(await walk())).not.toBe(key(first))
+    })
+  })
+
+  it('the layer cache: an unchanged tree hits without running getfattr; an xattr set on a file or a directory misses and lands in the layer', async (ctx) => {
+    skipUnless(ctx, NO_GETFATTR)
+    await withTempDir(async (dir) => {
+      const src = join(dir, 'src')
+      await makeXattrTree(src)
+      // getfattr behind a wrapper that counts its runs.
+      const count = join(dir, 'runs')
+      const wrapper = join(dir, 'getfattr')
+      await writeFile(wrapper, `#!/bin/sh\necho run >> '${count}'\nexec '${getfattr}' "$@"\n`, {mode: 0o755})
+      const runs = (): number => sh(`cat '${count}' 2>/dev/null || true`).split('\n').filter(Boolean).length
+      const store = await openLayout(join(dir, 'oci'), {create: true})
+      const cacheDir = join(dir, 'cache')
+      await mkdir(cacheDir)
+      const build = async () => {
+        const made = await makeLayer(store, [{source: src, destination: '/'}], {compression: 'none', epoch: EPOCH, getfattr: wrapper, cacheDir})
+        for (const k of made.cacheKeys) await writeCachedLayer(cacheDir, k, made)
+        return made
+      }
+      const first = await build()
+      expect(first.cached).toBe(false)
+      expect(runs()).toBe(1)
+      const again = await build()
+      expect(again).toMatchObject({cached: true, descriptor: first.descriptor})
+      expect(runs()).toBe(1) // no getfattr for an unchanged tree
+      // An xattr on a file: its ctime moves, so the cache misses, getfattr runs, the value is in the new layer.
+      setXattrs([[join(src, 'plain'), 'user.late', '6c617465']])
+      const file = await build()
+      expect(file.cached).toBe(false)
+      expect(runs()).toBe(2)
+      const out = join(dir, 'out')
+      await mkdir(out)
+      sh(`tar --xattrs --xattrs-include='*' -xpf '${store.blobPath(file.descriptor.digest)}' -C '${out}'`)
+      expect(readXattrs(out)['plain']).toEqual({'user.late': '6c617465'})
+      // The same on a directory (a directory's identity is its ctime only when xattrs are read).
+      setXattrs([[join(src, 'dir', 'sub'), 'user.later', '78']])
+      const sub = await build()
+      expect(sub.cached).toBe(false)
+      expect(sub.descriptor.digest).not.toBe(file.descriptor.digest)
+      expect(runs()).toBe(3)
+      expect((await build()).cached).toBe(true)
+      expect(runs()).toBe(3)
     })
   })
 
