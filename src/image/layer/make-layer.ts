@@ -1,4 +1,5 @@
 /** Sources → entries → (cache hit | single-pass layer write) → LayerResult. */
+import {readFile} from 'node:fs/promises'
 import type {Compression} from '../media-types.js'
 import type {ImageStore} from '../layout/store.js'
 import {DEFAULT_GZIP_LEVEL} from './gzip.js'
@@ -33,12 +34,12 @@ export async function makeLayer(store: ImageStore, sources: readonly LayerSource
   const level = opts.compression === 'none' ? 0 : (opts.level ?? DEFAULT_GZIP_LEVEL)
   const cacheDir = opts.cacheDir
   // With xattrs, the cache is asked first with what the walk saw (every inode's ctime, which any xattr change moves):
-  // a hit needs no getfattr. Recorded for the builder's uid, which decides which xattrs getfattr can read.
+  // a hit needs no getfattr. Also keyed by who builds: the uid and capabilities decide what getfattr can read.
   let statKey: string | undefined
   let statHit: LayerResult | undefined
   const beforeXattrs = cacheDir && opts.getfattr
-    ? async (plain: readonly WalkedEntry[]): Promise<boolean> => {
-        statKey = layerCacheKey({compression: opts.compression, level, entries: plain, variant: `xattrs unread, uid ${process.getuid?.() ?? 0}`})
+    ? async (plain: readonly WalkedEntry[], top: string): Promise<boolean> => {
+        statKey = layerCacheKey({compression: opts.compression, level, entries: plain, xattrsUnread: `${top} ${await builder()}`})
         statHit = await readCachedLayer(cacheDir, statKey, store)
         return statHit !== undefined
       }
@@ -60,4 +61,10 @@ export async function makeLayer(store: ImageStore, sources: readonly LayerSource
     onProgress: opts.onProgress ? (p) => opts.onProgress!({...p, totalFiles, totalBytes}) : undefined,
   })
   return {...result, cached: false, cacheKeys: record}
+}
+
+/** Who reads the xattrs: uid and effective capabilities (root in a user namespace cannot read trusted.*). */
+async function builder(): Promise<string> {
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '')
+  return `uid ${process.getuid?.() ?? 0} ${/^CapEff:\s*(\S+)/m.exec(status)?.[1] ?? ''}`
 }

@@ -7,10 +7,11 @@
 import {lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats} from 'node:fs'
 import {posix} from 'node:path'
 import {SysbuildError} from '../../core/index.js'
-import {addRemovals, type Removal} from './removals.js'
+import type {Removal} from './removals.js'
 import type {TarEntry} from './tar-entry.js'
 import {applyXattrs, startXattrRead} from './xattrs.js'
-import {sortEntries, sortNames} from './entry-order.js'
+import {finishEntries} from './entry-list.js'
+import {sortNames} from './entry-order.js'
 
 export interface LayerSource {
   /** Host path. A directory contributes its contents; a file or symlink itself. A symlink given here is followed. */
@@ -35,19 +36,20 @@ export interface WalkOptions {
   /** Base-image paths this layer deletes (whiteouts; see removals.ts). */
   readonly removals?: readonly Removal[]
   /**
-   * With getfattr and one source: called first with the entries as they are without xattrs, each directory and
-   * symlink then carrying an identity too (its ctime). Resolving true means the caller has what it needs (the
+   * With getfattr and one source: called first with the entries as they are without xattrs, every entry then
+   * carrying an identity (non-files: dev:ino:ctime), and `top`, the same for the source itself (at the image root it
+   * is no entry, but its xattrs count: an opaque top hides the whole base). Resolving true means the caller has what it needs (the
    * layer cache knew these exact inodes and times, and setting or removing an xattr moves an inode's ctime):
    * getfattr never runs and those entries are returned. Otherwise the xattrs are read after the walk.
    */
-  readonly beforeXattrs?: (entries: readonly WalkedEntry[]) => Promise<boolean>
+  readonly beforeXattrs?: (entries: readonly WalkedEntry[], top: string) => Promise<boolean>
 }
 
 /** A layer entry plus what identifies its content on this host (for the layer cache). */
 export interface WalkedEntry extends TarEntry {
   /**
-   * dev:ino:size:mtime:ctime (ns) of a host file (regular files only: nothing else has content); dev:ino:ctime of
-   * a directory or symlink when the walk was asked for every ctime (WalkOptions.beforeXattrs).
+   * dev:ino:size:mtime:ctime (ns) of a host file (what identifies its content); dev:ino:ctime of any other entry
+   * when the walk was asked for every ctime (WalkOptions.beforeXattrs; the layer cache counts those only then).
    */
   readonly identity?: string
   readonly inode?: string
@@ -61,6 +63,7 @@ const FT = {sock: 0o140000, lnk: 0o120000, reg: 0o100000, blk: 0o060000, dir: 0o
 export async function collectEntries(sources: readonly LayerSource[], opts: WalkOptions): Promise<WalkedEntry[]> {
   const byName = new Map<string, WalkedEntry>()
   const roots: string[] = []
+  const tops: string[] = []
   let inOrder = false
   const myUid = process.getuid?.() ?? 0
   const myGid = process.getgid?.() ?? 0
@@ -80,6 +83,7 @@ export async function collectEntries(sources: readonly LayerSource[], opts: Walk
       }
       const ctx: WalkCtx = {src, shown, opts, myUid, myGid, out: byName, inOrder: true, everyCtime: deferred}
       roots.push(dest)
+      if (deferred) tops.push(inodeTime(ctx, top).identity!)
       if ((Number(top.mode) & S_IFMT) === FT.dir) {
         if (dest !== '') byName.set(dest, entryOf(ctx, dest, src.source, shown, top, undefined))
         walkDir(ctx, src.source, shown, dest)
@@ -100,25 +104,13 @@ export async function collectEntries(sources: readonly LayerSource[], opts: Walk
   }
   if (!deferred) return finishEntries(byName, roots, inOrder, opts)
   const plain = finishEntries(byName, roots, inOrder, opts)
-  if (await opts.beforeXattrs!(plain)) return plain
+  if (await opts.beforeXattrs!(plain, tops.join(' '))) return plain
   const src = sources[0]!
   const before = byName.size
   applyXattrs(byName, await startXattrRead(opts.getfattr!, src.source, src.shown ?? src.source).result, roots[0]!, src.shown ?? src.source)
   return finishEntries(byName, roots, inOrder && byName.size === before, opts)
 }
 
-/** Parents of the destinations, removals, order and hard links (again after xattrs: every step is idempotent). */
-function finishEntries(byName: Map<string, WalkedEntry>, roots: readonly string[], inOrder: boolean, opts: WalkOptions): WalkedEntry[] {
-  // A walk sets every directory before its contents: only the destinations' own parents can be missing.
-  addParents(byName, roots, opts.epoch)
-  if (opts.removals?.length) {
-    addRemovals(byName, opts.removals, opts.epoch)
-    addParents(byName, byName.keys(), opts.epoch)
-    inOrder = false
-  }
-  const all = [...byName.values()]
-  return resolveHardLinks(inOrder ? all : sortEntries(all))
-}
 
 interface WalkCtx {
   readonly src: LayerSource
@@ -129,7 +121,7 @@ interface WalkCtx {
   readonly out: Map<string, WalkedEntry>
   /** Whether every entry so far was added in sorted order (see collectEntries). */
   inOrder: boolean
-  /** Give directories and symlinks an identity too (their ctime: see WalkOptions.beforeXattrs). */
+  /** Give every entry an identity (non-files: their ctime; see WalkOptions.beforeXattrs). */
   readonly everyCtime: boolean
 }
 
@@ -201,7 +193,7 @@ function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: Bi
   switch (fmt) {
     case FT.dir:
       return ctx.everyCtime
-        ? {name, type: 'directory', mode: perm, uid, gid, mtime, size: 0, identity: [st.dev, st.ino, st.ctimeNs].join(':')}
+        ? {name, type: 'directory', mode: perm, uid, gid, mtime, size: 0, identity: inodeTime(ctx, st).identity}
         : {name, type: 'directory', mode: perm, uid, gid, mtime, size: 0}
     case FT.reg: {
       const mode = ctx.src.fileMode ?? perm
@@ -216,10 +208,10 @@ function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: Bi
     }
     case FT.lnk:
       return ctx.everyCtime
-        ? {name, type: 'symlink', mode: perm, uid, gid, mtime, size: 0, linkname: linkTarget ?? '', identity: [st.dev, st.ino, st.ctimeNs].join(':')}
+        ? {name, type: 'symlink', mode: perm, uid, gid, mtime, size: 0, linkname: linkTarget ?? '', identity: inodeTime(ctx, st).identity}
         : {name, type: 'symlink', mode: perm, uid, gid, mtime, size: 0, linkname: linkTarget ?? ''}
     case FT.fifo:
-      return {name, type: 'fifo', mode: perm, uid, gid, mtime, size: 0}
+      return {name, type: 'fifo', mode: perm, uid, gid, mtime, size: 0, ...inodeTime(ctx, st)}
     case FT.chr:
     case FT.blk: {
       const kind = fmt === FT.chr ? 'character' : 'block'
@@ -231,7 +223,7 @@ function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: Bi
       const r = st.rdev
       const devmajor = Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn))
       const devminor = Number((r & 0xffn) | ((r >> 12n) & ~0xffn & 0xffffffffn))
-      return {name, type: fmt === FT.chr ? 'char' : 'block', mode: perm, uid, gid, mtime, size: 0, devmajor, devminor}
+      return {name, type: fmt === FT.chr ? 'char' : 'block', mode: perm, uid, gid, mtime, size: 0, devmajor, devminor, ...inodeTime(ctx, st)}
     }
     case FT.sock:
       throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown} is a socket; sockets cannot be stored in a layer`, {
@@ -241,6 +233,10 @@ function entryOf(ctx: WalkCtx, name: string, path: string, shown: string, st: Bi
       throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown} has an unknown file type (mode ${Number(st.mode).toString(8)})`)
   }
 }
+
+/** dev:ino:ctime of a non-file entry, when the walk was asked for every ctime (WalkOptions.beforeXattrs). */
+const inodeTime = (ctx: WalkCtx, st: BigIntStats): {identity?: string} =>
+  ctx.everyCtime ? {identity: [st.dev, st.ino, st.ctimeNs].join(':')} : {}
 
 /** Files of the invoking (non-root) user belong to root in the image, as in a rootless build. */
 function mapOwner(uid: number, gid: number, myUid: number, myGid: number): {uid: number; gid: number} {
@@ -261,32 +257,7 @@ function normalizeDestination(d: string): string {
   return n === '.' ? '' : n
 }
 
-/** Directories implied by the entries `names` get 0755 root:root and the epoch. */
-function addParents(byName: Map<string, WalkedEntry>, names: Iterable<string>, epoch: number): void {
-  for (const name of [...names]) {
-    // Upwards until a parent exists: an existing entry's own parents are seen when that entry's turn comes.
-    for (let p = name, cut = p.lastIndexOf('/'); cut > 0; cut = p.lastIndexOf('/')) {
-      p = p.slice(0, cut)
-      if (byName.has(p)) break
-      byName.set(p, {name: p, type: 'directory', mode: 0o755, uid: 0, gid: 0, mtime: Math.max(0, epoch), size: 0})
-    }
-  }
-}
 
-/** Second and later paths of a multiply-linked inode become hard-link entries to the first. */
-function resolveHardLinks(entries: WalkedEntry[]): WalkedEntry[] {
-  const first = new Map<string, string>()
-  return entries.map((e) => {
-    if (e.type !== 'file' || !e.inode || (e.nlink ?? 1) < 2) return e
-    const target = first.get(e.inode)
-    if (target === undefined) {
-      first.set(e.inode, e.name)
-      return e
-    }
-    const {source: _s, ...rest} = e
-    return {...rest, type: 'link', size: 0, linkname: target}
-  })
-}
 
 function fileError(e: NodeJS.ErrnoException, shown: string): SysbuildError {
   if (e.code === 'ENOENT') return new SysbuildError('SYSBUILD_CORE_FILE_NOT_FOUND', `${shown}: no such file or directory`, {}, e)

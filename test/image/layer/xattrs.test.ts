@@ -157,6 +157,19 @@ describe('xattrs read by getfattr', () => {
       expect(runs()).toBe(3)
       expect((await build()).cached).toBe(true)
       expect(runs()).toBe(3)
+      // A directory's ctime alone moves (chmod to the same mode, as umoci insert does to its source): getfattr
+      // runs once, the full key still hits (same layer), and the next rebuild needs no getfattr again.
+      sh(`chmod 755 '${join(src, 'dir')}' && chmod 755 '${join(src, 'dir')}'`)
+      const touched = await build()
+      expect(touched).toMatchObject({cached: true, descriptor: sub.descriptor})
+      expect(runs()).toBe(4)
+      expect((await build()).cached).toBe(true)
+      expect(runs()).toBe(4)
+      // An opaque mark on the source's top (no entry of its own at the image root) is seen: the root marker appears.
+      setXattrs([[src, 'user.overlay.opaque', '79']])
+      const opaque = await build()
+      expect(opaque.cached).toBe(false)
+      expect(sh(`tar -tf '${store.blobPath(opaque.descriptor.digest)}'`).split('\n')[0]).toBe('.wh..wh..opq')
     })
   })
 
