@@ -1,5 +1,7 @@
 /** Run external tools (runc, systemctl, systemd-analyze, ...) with captured output. */
 import {spawn} from 'node:child_process'
+import {accessSync, constants} from 'node:fs'
+import {delimiter, join, resolve} from 'node:path'
 import {ExternalCommandError, SysbuildError} from './errors.js'
 
 export interface ExecOptions {
@@ -66,4 +68,19 @@ export async function hasTool(command: string): Promise<boolean> {
   } catch {
     return false
   }
+}
+
+/** The first executable `command` in `path` (a PATH value; default: this process's), as an absolute path. */
+export function findInPath(command: string, path: string = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue
+    const p = join(dir, command)
+    try {
+      accessSync(p, constants.X_OK)
+      return resolve(p)
+    } catch {
+      // not here
+    }
+  }
+  return undefined
 }

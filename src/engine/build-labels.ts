@@ -44,7 +44,8 @@ export function imageLabels(input: LabelInput): Record<string, string> {
 
 /** `KEY=VALUE` items (split at the first `=`; the value may be empty) → a record; later items win. */
 export function parseKeyValues(items: readonly string[], flag: string): Record<string, string> {
-  const out: Record<string, string> = {}
+  // No prototype: `--label __proto__=x` is a label like any other.
+  const out: Record<string, string> = Object.create(null)
   for (const item of items) {
     const eq = item.indexOf('=')
     if (eq <= 0) {

@@ -1,6 +1,7 @@
 /** The spellings `sysbuild build` accepts: image names, bases (`from`) and outputs (`--output`). */
 import {isAbsolute, resolve} from 'node:path'
 import {SysbuildError} from '../core/index.js'
+import {withDefaultTag} from '../registry/reference.js'
 
 export interface ImageName {
   /** Repository, e.g. "hello-world" or "example/etcd". */
@@ -48,7 +49,7 @@ export function parseBaseSpec(s: string, base: string): BaseSpec {
   const [, transport, rest] = m as unknown as [string, string, string]
   if (!rest) throw invalid(s, `${transport}: needs a ${transport === 'docker-daemon' ? 'NAME[:TAG]' : 'path'}`)
   if (transport === 'docker') return {kind: 'registry', ref: rest.replace(/^\/\//, '')}
-  if (transport === 'docker-daemon') return {kind: 'docker-daemon', ref: rest.includes(':') || rest.includes('@') ? rest : `${rest}:latest`}
+  if (transport === 'docker-daemon') return {kind: 'docker-daemon', ref: withDefaultTag(rest)}
   const colon = rest.indexOf(':')
   const path = colon === -1 ? rest : rest.slice(0, colon)
   const ref = colon === -1 ? undefined : rest.slice(colon + 1)

@@ -12,6 +12,7 @@ import {SysbuildError} from '../core/index.js'
 import {layerCompression, type Descriptor, type ImageStore, type Removal, type TarEntry} from '../image/index.js'
 import {decompressor} from './layers/decompress.js'
 import {padToBlock} from './layers/extract-layer.js'
+import {captureXattrs, entryXattrs, type EntryXattrs} from './layers/pax-xattrs.js'
 import {entryComponents, OPAQUE_MARKER, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX} from './layers/tar-path.js'
 
 export interface PlannedRemovals {
@@ -26,6 +27,8 @@ interface Seen {
   readonly gid: number
   readonly mtime: number
   readonly linkname?: string
+  /** Its xattrs (raw PAX values): a parent written again must keep them, or it would drop the base's. */
+  readonly xattrs?: EntryXattrs
   /** Index of the layer that put it there. */
   readonly layer: number
 }
@@ -57,7 +60,10 @@ export async function planRemovals(store: ImageStore, layers: readonly Descripto
         })
       }
       if (seen && seen.type !== 'directory') missing = true
-      else if (seen) parents.push({name, type: 'directory', mode: seen.mode & 0o7777, uid: seen.uid, gid: seen.gid, mtime: Math.max(0, Math.min(seen.mtime, epoch)), size: 0})
+      else if (seen) {
+        const xattrs = seen.xattrs?.size ? {xattrs: Object.fromEntries(seen.xattrs)} : {}
+        parents.push({name, type: 'directory', mode: seen.mode & 0o7777, uid: seen.uid, gid: seen.gid, mtime: Math.max(0, Math.min(seen.mtime, epoch)), size: 0, ...xattrs})
+      }
     }
     if (missing || !view.has(parts.join('/'))) {
       warnings.push(`remove ${p}: the base image has no such path; nothing to remove`)
@@ -79,6 +85,7 @@ async function readLayer(store: ImageStore, layer: Descriptor, index: number, wa
     }
   }
   const extract = tar.extract()
+  captureXattrs(extract)
   const feeding = pipeline(await store.openBlob(layer.digest, layer.size), decompressor(compression), padToBlock(), extract)
   feeding.catch(() => {})
   try {
@@ -98,7 +105,7 @@ async function readLayer(store: ImageStore, layer: Descriptor, index: number, wa
         // Anything but a directory replaces what lower layers had below it.
         if (h.type !== 'directory') hide(name, false)
         if (wanted.has(name)) {
-          view.set(name, {type: h.type ?? 'file', mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, mtime: Math.floor((h.mtime?.getTime() ?? 0) / 1000), linkname: h.linkname ?? undefined, layer: index})
+          view.set(name, {type: h.type ?? 'file', mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, mtime: Math.floor((h.mtime?.getTime() ?? 0) / 1000), linkname: h.linkname ?? undefined, xattrs: entryXattrs(h), layer: index})
         }
       }
     }

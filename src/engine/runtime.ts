@@ -2,26 +2,12 @@
  * The OCI runtime: which binary (atomic-semantics.md §4.3), whether it is installed,
  * and which flags it understands.
  */
-import {accessSync, constants, existsSync, statSync} from 'node:fs'
-import {delimiter, isAbsolute, join, resolve} from 'node:path'
-import {execCapture, SysbuildError} from '../core/index.js'
+import {existsSync, statSync} from 'node:fs'
+import {isAbsolute, resolve} from 'node:path'
+import {execCapture, findInPath, SysbuildError} from '../core/index.js'
 
 export const DEFAULT_RUNTIME = '/usr/bin/runc'
 
-/** First executable `command` in PATH, as an absolute path. */
-export function findInPath(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue
-    const p = join(dir, command)
-    try {
-      accessSync(p, constants.X_OK)
-      return resolve(p)
-    } catch {
-      // next
-    }
-  }
-  return undefined
-}
 
 export interface RuntimeChoice {
   /** --runtime. */
@@ -35,8 +21,8 @@ export interface RuntimeChoice {
 export function resolveRuntimePath(choice: RuntimeChoice = {}): string {
   const env = choice.env ?? process.env
   const pick = choice.flag ?? choice.fromInfo ?? env.RUNC_PATH
-  if (pick) return isAbsolute(pick) ? pick : (pick.includes('/') ? resolve(pick) : (findInPath(pick, env) ?? resolve(pick)))
-  return findInPath('runc', env) ?? DEFAULT_RUNTIME
+  if (pick) return isAbsolute(pick) ? pick : (pick.includes('/') ? resolve(pick) : (findInPath(pick, env.PATH) ?? resolve(pick)))
+  return findInPath('runc', env.PATH) ?? DEFAULT_RUNTIME
 }
 
 export interface RuntimeFeatures {

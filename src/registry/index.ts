@@ -3,7 +3,7 @@
  * (oci-archive and docker-archive readers, build bases) is loaded when used, so a push or pull starts without the
  * image domain's layer writer and archive readers.
  */
-export {parseReference, formatReference, familiarReference, repositoryName, isLoopbackRegistry, type Reference} from './reference.js'
+export {parseReference, formatReference, familiarReference, repositoryName, isLoopbackRegistry, withDefaultTag, type Reference} from './reference.js'
 export {RegistryError, type RegistryDiagnostic} from './errors.js'
 export {RegistryClient, type ClientOptions} from './client.js'
 export type {RetryOptions} from './http/retry.js'

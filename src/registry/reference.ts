@@ -121,3 +121,9 @@ export function isLoopbackRegistry(registry: string): boolean {
   const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '')
   return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host)
 }
+
+/** NAME[:TAG] with `:latest` when it has neither a tag (a colon in its last path component) nor a digest: localhost:5000/app is untagged. */
+export function withDefaultTag(name: string): string {
+  const last = name.slice(name.lastIndexOf('/') + 1)
+  return last.includes(':') || name.includes('@') ? name : `${name}:latest`
+}

@@ -14,7 +14,7 @@ import {resolve} from 'node:path'
 import {SysbuildError} from '../core/index.js'
 import {openLayout, parseDigest, type Descriptor, type ImageStore} from '../image/model.js'
 import type {DockerSave} from './docker-archive-source.js'
-import {formatReference, parseReference} from './reference.js'
+import {formatReference, parseReference, withDefaultTag} from './reference.js'
 
 export interface ImageSource {
   /** The name as given (for messages). */
@@ -104,9 +104,8 @@ export async function openImageSource(spec: string, opts: OpenImageSourceOptions
     const name = spec.slice('docker-daemon:'.length)
     if (!name) throw invalidSpec(spec, 'docker-daemon: needs a NAME[:TAG]')
     const save = opts.dockerSave
-    if (!save) throw invalidSpec(spec, 'this caller gave no Docker daemon connection (dockerSave) to read it from')
-    const last = name.slice(name.lastIndexOf('/') + 1)
-    const tagged = last.includes(':') || name.includes('@') ? name : `${name}:latest`
+    if (!save) throw new SysbuildError('SYSBUILD_CORE_BUG', `${spec}: openImageSource was called without a dockerSave function to read a docker-daemon: image`)
+    const tagged = withDefaultTag(name)
     // `docker save NAME:TAG` holds that one image: no RepoTag to pick (an image saved by digest has none).
     const {openDockerArchiveSource} = await import('./docker-archive-source.js')
     return openDockerArchiveSource(() => save(tagged), {shown: spec})

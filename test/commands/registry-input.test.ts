@@ -97,6 +97,12 @@ beforeAll(() => {
   tarOf(join(dir, 'docker-two'), join(dir, 'docker-two.tar'))
   handDockerArchive(join(dir, 'docker-bad-diff'), [{tag: 'sb/bad:1', text: 'bad\n', diffId: `sha256:${sha('something else')}`}])
   tarOf(join(dir, 'docker-bad-diff'), join(dir, 'docker-bad-diff.tar'))
+  // manifest.json entries that are no images: a null, and RepoTags that is a string.
+  for (const [name, manifest] of [['docker-null', '[null]'], ['docker-tags', '[{"Config": "c.json", "RepoTags": "sb/x:1", "Layers": []}]']] as const) {
+    handDockerArchive(join(dir, name), [{tag: 'sb/x:1', text: 'x\n'}])
+    writeFileSync(join(dir, name, 'manifest.json'), manifest)
+    tarOf(join(dir, name), join(dir, `${name}.tar`))
+  }
 })
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
@@ -162,6 +168,13 @@ describe('push: bad archives and layouts', () => {
     const text = expectRefusal(runCli(['push', `docker-archive:${dir}/docker-bad-diff.tar`, '127.0.0.1:1/x/y:1'], {env}), 1, 'SYSBUILD_IMAGE_DIGEST_MISMATCH')
     expect(text.replace(/\s+/g, '')).toContain(`docker-archive:${dir}/docker-bad-diff.tar:layerlayer0/layer.tarhashesto`.replace(/\s+/g, ''))
     expect(text.replace(/\s+/g, '')).toContain(`rootfs.diff_ids[0]issha256:${sha('something else')}`)
+  })
+
+  it('manifest.json entries that are no images (null, RepoTags as a string): exit 1, INVALID_ARCHIVE naming the entry', () => {
+    for (const name of ['docker-null', 'docker-tags']) {
+      const text = expectRefusal(runCli(['push', `docker-archive:${dir}/${name}.tar`, '127.0.0.1:1/x/y:1'], {env}), 1, 'SYSBUILD_IMAGE_INVALID_ARCHIVE')
+      expect(text).toContain(`docker-archive:${dir}/${name}.tar:manifest.json: entry 0 is not an image`)
+    }
   })
 
   it('a docker-archive of two images without :NAME:TAG: a usage error, exit 2, listing the RepoTags', () => {

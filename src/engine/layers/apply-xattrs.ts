@@ -16,8 +16,7 @@
 import {spawnSync} from 'node:child_process'
 import {chmodSync, lstatSync, readFileSync, writeFileSync, type Stats} from 'node:fs'
 import {join} from 'node:path'
-import {ExternalCommandError, SysbuildError} from '../../core/index.js'
-import {findInPath} from '../runtime.js'
+import {ExternalCommandError, findInPath, SysbuildError} from '../../core/index.js'
 import type {EntryXattrs} from './pax-xattrs.js'
 import {XATTRS_RECORD} from './tar-path.js'
 

@@ -70,7 +70,12 @@ export async function readArchiveFiles(input: Readable, scratch: ImageStore, sho
       }
     }
   } catch (e) {
+    // Stop the input (a Docker daemon's export would go on streaming into nothing) and the extractor.
+    input.destroy()
+    extract.destroy()
     if (e instanceof SysbuildError) throw e
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM') throw new SysbuildError('SYSBUILD_CORE_FILE_UNREADABLE', `${shown}: permission denied`, {}, e)
     throw new SysbuildError('SYSBUILD_IMAGE_INVALID_ARCHIVE', `${shown} is not a readable tar archive: ${(e as Error).message}`, {}, e)
   }
   // docker save links a layer an archive holds twice (`<id>/layer.tar -> ../<id2>/layer.tar`): a link to a file is that file.

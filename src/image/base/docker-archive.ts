@@ -50,6 +50,12 @@ export async function storeDockerImage(files: Map<string, ArchiveFile>, store: I
   const what = `${opts.shown}:manifest.json`
   const entries = archiveJson(files.get('manifest.json')!, what) as DockerManifestEntry[]
   if (!Array.isArray(entries) || entries.length === 0) throw new SysbuildError('SYSBUILD_IMAGE_INVALID_ARCHIVE', `${what} lists no images`)
+  for (const [i, e] of entries.entries()) {
+    const tags = (e as Partial<DockerManifestEntry> | null)?.RepoTags
+    if (typeof e !== 'object' || e === null || Array.isArray(e) || (tags != null && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string')))) {
+      throw new SysbuildError('SYSBUILD_IMAGE_INVALID_ARCHIVE', `${what}: entry ${i} is not an image (an object with Config, Layers and RepoTags as a list of names)`)
+    }
+  }
   const entry = pickEntry(entries, opts)
   if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers) || !entry.Layers.every((l) => typeof l === 'string')) {
     throw new SysbuildError('SYSBUILD_IMAGE_INVALID_ARCHIVE', `${what}: an entry lacks Config or Layers`)

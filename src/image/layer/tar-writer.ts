@@ -61,7 +61,7 @@ export async function* tarChunks(entries: readonly TarEntry[], opts: TarChunkOpt
   yield* out.end()
 }
 
-/** Padding source (never written to: assemblers copy from it). */
+/** Padding source, shared: handed on as read-only views (the batching assembler may pass one on as a chunk), never written. */
 const zeros = Buffer.alloc(512)
 
 /**

@@ -6,11 +6,11 @@
  * in names) as `\ooo` octal; every other byte, UTF-8 included, is written raw.
  */
 import {spawn} from 'node:child_process'
-import {accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync, unlinkSync} from 'node:fs'
+import {closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, unlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {delimiter, join} from 'node:path'
+import {join} from 'node:path'
 import {randomBytes} from 'node:crypto'
-import {ExternalCommandError, SysbuildError} from '../../core/index.js'
+import {ExternalCommandError, findInPath, SysbuildError} from '../../core/index.js'
 import type {WalkedEntry} from './tree-walk.js'
 
 export type Xattrs = Readonly<Record<string, Buffer>>
@@ -38,19 +38,6 @@ export function decideXattrs(mode: XattrMode, path = process.env.PATH ?? ''): Xa
   return {warning: 'getfattr is not installed: extended attributes (file capabilities, user.* attributes, overlay opaque markers) were not read (apt-get install attr)'}
 }
 
-function findInPath(tool: string, path: string): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue
-    const p = join(dir, tool)
-    try {
-      accessSync(p, constants.X_OK)
-      return p
-    } catch {
-      // not here
-    }
-  }
-  return undefined
-}
 
 /** ERE alternatives for the strings that differ from `w` within its length ([^s]|s[^e]|se[^c]|...). */
 const notPrefix = (w: string): string => [...w].map((c, i) => `${w.slice(0, i).replaceAll('.', '\\.')}[^${c}]`).join('|')
