@@ -1,6 +1,6 @@
 /** system-buildah's labels: the architecture spelling, the name without a registry host, KEY=VALUE parsing. */
 import {describe, expect, it} from 'vitest'
-import {imageLabels, labelArchitecture, parseImageName, parseKeyValues} from '../../src/engine/index.js'
+import {imageLabels, labelArchitecture, parseBaseSpec, parseImageName, parseKeyValues} from '../../src/engine/index.js'
 import {sh} from '../image/kit.js'
 
 describe('build labels', () => {
@@ -24,5 +24,17 @@ describe('build labels', () => {
   it('splits KEY=VALUE at the first = and refuses items without a key', () => {
     expect(parseKeyValues(['a=b=c', 'empty=', 'a=again'], '--label')).toEqual({a: 'again', empty: ''})
     for (const bad of ['novalue', '=x', '']) expect(() => parseKeyValues([bad], '--annotation')).toThrow(expect.objectContaining({code: 'SYSBUILD_USAGE_INVALID_ARGUMENT'}))
+    // Any key is a label, __proto__ too (not the object's prototype).
+    expect(Object.entries(parseKeyValues(['__proto__=x', 'constructor=y'], '--label'))).toEqual([['__proto__', 'x'], ['constructor', 'y']])
+  })
+})
+
+describe('docker-daemon: bases', () => {
+  it('get :latest when the last path component has no tag and there is no digest, as push does', () => {
+    const ref = (s: string) => (parseBaseSpec(s, '/') as {ref: string}).ref
+    expect(ref('docker-daemon:app')).toBe('app:latest')
+    expect(ref('docker-daemon:localhost:5000/team/app')).toBe('localhost:5000/team/app:latest')
+    expect(ref('docker-daemon:localhost:5000/team/app:2')).toBe('localhost:5000/team/app:2')
+    expect(ref('docker-daemon:app@sha256:' + 'a'.repeat(64))).toBe('app@sha256:' + 'a'.repeat(64))
   })
 })
