@@ -3,14 +3,12 @@
  * PID), then `docker run --network none`. Also `--load` through the API and a docker-daemon: base.
  */
 import {describe, it, expect, beforeAll, afterAll} from 'vitest'
-import {spawn, execFileSync} from 'node:child_process'
-import {cp, mkdir, mkdtemp, readFile, rm, readdir, rmdir} from 'node:fs/promises'
-import {existsSync} from 'node:fs'
+import {cp, mkdir, mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
 import {buildImage, lintTargets} from '../../src/engine/index.js'
 import {toolSkipReason} from '../image/kit.js'
+import {startDockerd, type TestDockerd} from '../kit/dockerd.js'
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/hello-world')
 const EPOCH = 1_700_000_000
@@ -20,57 +18,17 @@ const ready = process.getuid?.() === 0 && !toolSkipReason('dockerd', 'docker', '
 describe.skipIf(!ready)('docker-archive and --load into a real dockerd', () => {
   let w: string
   let sock: string
-  let pid: number | undefined
-  let cgroupsBefore: Set<string>
-  const docker = (...args: string[]): string =>
-    execFileSync('docker', args, {encoding: 'utf8', env: {...process.env, DOCKER_HOST: `unix://${sock}`}, timeout: 120_000})
+  let daemon: TestDockerd | undefined
+  const docker = (...args: string[]): string => daemon!.docker(...args)
 
   beforeAll(async () => {
-    w = await mkdtemp(join(tmpdir(), 'sb-dockerd-'))
-    const d = join(w, 'dockerd')
-    await mkdir(d)
-    sock = join(d, 'docker.sock')
-    cgroupsBefore = new Set(await dockerCgroups())
-    const log = await import('node:fs').then((fs) => fs.openSync(join(d, 'log'), 'w'))
-    const child = spawn('dockerd', ['--data-root', join(d, 'data'), '--exec-root', join(d, 'exec'), '--pidfile', join(d, 'dockerd.pid'),
-      '-H', `unix://${sock}`, '--iptables=false', '--ip6tables=false', '--bridge=none'], {stdio: ['ignore', log, log], detached: true})
-    pid = child.pid
-    child.unref()
-    for (let i = 0; i < 120; i++) {
-      try {
-        docker('version')
-        return
-      } catch {
-        await sleep(250)
-      }
-    }
-    throw new Error(`dockerd did not start: ${await readFile(join(d, 'log'), 'utf8')}`)
+    w = await mkdtemp(join(tmpdir(), 'sb-build-docker-'))
+    daemon = await startDockerd()
+    sock = daemon.socket
   })
 
   afterAll(async () => {
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGTERM')
-      } catch {}
-      for (let i = 0; i < 80; i++) {
-        try {
-          process.kill(pid, 0)
-          await sleep(250)
-        } catch {
-          break
-        }
-      }
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {}
-    }
-    const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => w && m.startsWith(w))
-    for (const m of mounts.reverse()) {
-      try {
-        execFileSync('umount', [m])
-      } catch {}
-    }
-    for (const c of await dockerCgroups()) if (!cgroupsBefore.has(c)) await rmdir(c).catch(() => {})
+    await daemon?.stop()
     await rm(w, {recursive: true, force: true})
   })
 
@@ -107,12 +65,3 @@ describe.skipIf(!ready)('docker-archive and --load into a real dockerd', () => {
       .rejects.toMatchObject({code: 'SYSBUILD_IMAGE_NOT_FOUND'})
   })
 })
-
-async function dockerCgroups(): Promise<string[]> {
-  const out: string[] = []
-  for (const c of await readdir('/sys/fs/cgroup').catch(() => [] as string[])) {
-    const p = join('/sys/fs/cgroup', c, 'docker')
-    if (existsSync(p)) out.push(p)
-  }
-  return out
-}

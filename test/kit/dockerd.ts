@@ -1,5 +1,5 @@
 /**
- * A private dockerd for tests (as test/integration/build-docker.test.ts starts one): its own data root, exec root
+ * A private dockerd for tests (build-docker, registry-docker-daemon): its own data root, exec root
  * and socket under a temp dir, no bridge and no iptables rules; stopped by its PID (SIGTERM, then SIGKILL), its
  * mounts unmounted and the cgroups it created removed. Needs root.
  */
