@@ -17,11 +17,28 @@ const SLOT_BYTES = DICT + BLOCK + OUT_BYTES
 
 const WORKER = `
 const {parentPort, workerData} = require('node:worker_threads')
-const {crc32, deflateRawSync, constants} = require('node:zlib')
+const {crc32, createDeflateRaw, deflateRawSync, constants} = require('node:zlib')
 const {memory, slotBytes, dict, block, outBytes, level} = workerData
 const mem = new Uint8Array(memory)
-// Each block leaves ~1 MiB of zlib output buffers behind; V8 would let 64 MiB of them pile up per thread before it
-// collects (this thread allocates nothing else). Collect every few blocks instead, when gc can be had.
+// Deflate straight into the slot's output region through the zlib handle's writeSync (what deflateRawSync does
+// inside, minus its output buffers), then close the stream, which frees zlib's state at once: nothing of a block
+// is left for the collector but a small stream object. Where that internal API is missing, deflateRawSync is used
+// (the same bytes: deflate's output does not depend on how its output space is cut).
+function deflateInto(input, opts, at) {
+  const d = createDeflateRaw(opts)
+  try {
+    const handle = d._handle, state = d._writeState
+    if (!handle || typeof handle.writeSync !== 'function' || !state) return -1
+    handle.writeSync(opts.finishFlush, input, 0, input.length, mem, at, outBytes)
+    // All input taken and room left over: the block is complete (no room left: it might not be).
+    if (state[1] !== 0 || state[0] === 0) throw new Error('the compressed block does not fit its slot')
+    return outBytes - state[0]
+  } finally {
+    d.close()
+  }
+}
+// Stream objects (and, in the fallback, output buffers) pile up on a thread that allocates nothing else until V8
+// collects: collect every few blocks, when gc can be had.
 let collect = typeof gc === 'function' ? gc : undefined
 if (!collect) {
   try {
@@ -38,10 +55,14 @@ parentPort.on('message', ({slot, dictLen, len, last}) => {
     if (dictLen) opts.dictionary = mem.subarray(base + dict - dictLen, base + dict)
     const input = mem.subarray(base + dict, base + dict + len)
     const crc = crc32(input)
-    const out = deflateRawSync(input, opts)
-    if (out.length > outBytes) throw new Error(out.length + ' bytes of output for ' + len + ' of input')
-    mem.set(out, base + dict + block)
-    parentPort.postMessage({slot, length: out.length, crc})
+    let length = deflateInto(input, opts, base + dict + block)
+    if (length < 0) {
+      const out = deflateRawSync(input, opts)
+      if (out.length > outBytes) throw new Error(out.length + ' bytes of output for ' + len + ' of input')
+      mem.set(out, base + dict + block)
+      length = out.length
+    }
+    parentPort.postMessage({slot, length, crc})
     if (collect && ++blocks % 16 === 0) collect()
   } catch (e) {
     parentPort.postMessage({slot, error: String(e && e.message || e)})

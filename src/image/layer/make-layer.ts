@@ -52,6 +52,8 @@ export async function makeLayer(store: ImageStore, sources: readonly LayerSource
     const hit = await readCachedLayer(cacheDir, key, store)
     if (hit) return {...hit, cached: true, cacheKeys: statKey ? [statKey] : []}
   }
+  // What only the cache keys needed goes before the long write (~90 bytes an entry: 12 MB for 138k entries).
+  for (const e of entries) if (e.identity !== undefined) (e as {identity?: string}).identity = undefined
   const totalFiles = entries.length
   const totalBytes = entries.reduce((n, e) => n + (e.type === 'file' ? e.size : 0), 0)
   const result = await writeLayer(store, entries, {
