@@ -1,10 +1,11 @@
 /**
  * Raw deflate of 1 MiB blocks on worker threads. The caller fills a slot of shared memory ([32 KiB dictionary |
- * block | output]) and submits it; an idle worker compresses it with deflateRawSync (dictionary, sync flush or
- * finish) into the slot's output region; the caller copies the result out with `take`, which frees the slot. Nothing
- * is allocated per block on this thread: fresh buffers per block were only reclaimed by a garbage collection, which
- * a thread that allocates almost nothing else hardly ever runs (the process grew by ~60 MB a second). Workers run
- * plain CommonJS from a string (eval), so there is no file to find next to the compiled module.
+ * block | output]) and submits it; an idle worker deflates it (dictionary, sync flush or finish) straight into the
+ * slot's output region through zlib's handle (deflateRawSync where that is missing); the caller copies the result out
+ * with `take`, which frees the slot. Nothing is allocated per block on this thread, and next to nothing on the
+ * workers: fresh buffers per block were only reclaimed by a garbage collection, which a thread that allocates almost
+ * nothing else hardly ever runs (the process grew by ~60 MB a second). Workers run plain CommonJS from a string
+ * (eval), so there is no file to find next to the compiled module.
  */
 import {Worker} from 'node:worker_threads'
 import {SysbuildError} from '../../core/index.js'
