@@ -37,10 +37,10 @@ export interface WalkOptions {
   readonly removals?: readonly Removal[]
   /**
    * With getfattr and one source: called first with the entries as they are without xattrs, every entry then
-   * carrying an identity (non-files: dev:ino:ctime), and `top`, the same for the source itself (at the image root it
-   * is no entry, but its xattrs count: an opaque top hides the whole base). Resolving true means the caller has what it needs (the
-   * layer cache knew these exact inodes and times, and setting or removing an xattr moves an inode's ctime):
-   * getfattr never runs and those entries are returned. Otherwise the xattrs are read after the walk.
+   * carrying an identity (non-files: dev:ino:ctime), and `top`, the same for the source itself (at the image root
+   * it is no entry, but its xattrs count: an opaque top hides the whole base). Resolving true means the caller has
+   * what it needs (the layer cache knew these exact inodes and times, and setting or removing an xattr moves an
+   * inode's ctime): getfattr never runs and those entries are returned. Otherwise the xattrs are read after the walk.
    */
   readonly beforeXattrs?: (entries: readonly WalkedEntry[], top: string) => Promise<boolean>
 }
@@ -110,7 +110,6 @@ export async function collectEntries(sources: readonly LayerSource[], opts: Walk
   applyXattrs(byName, await startXattrRead(opts.getfattr!, src.source, src.shown ?? src.source).result, roots[0]!, src.shown ?? src.source)
   return finishEntries(byName, roots, inOrder && byName.size === before, opts)
 }
-
 
 interface WalkCtx {
   readonly src: LayerSource
