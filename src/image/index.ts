@@ -9,7 +9,7 @@ export {gzipStream, DEFAULT_GZIP_LEVEL, type CompressOptions} from './layer/gzip
 export {parallelGzipChunks} from './layer/pgzip.js'
 export {writeLayer, type LayerResult, type WriteLayerOptions} from './layer/layer-writer.js'
 export {makeLayer, type MadeLayer, type MakeLayerOptions} from './layer/make-layer.js'
-export {decideXattrs, parseGetfattr, type XattrDecision, type XattrMode, type Xattrs} from './layer/xattrs.js'
+export {decideXattrs, hostOnlyXattr, parseGetfattr, type XattrDecision, type XattrMode, type Xattrs} from './layer/xattrs.js'
 export {checkRemovePath, outermostRemovals, type Removal} from './layer/removals.js'
 export {layerCacheKey, readCachedLayer, writeCachedLayer} from './layer/layer-cache.js'
 // images

@@ -17,6 +17,7 @@ import {spawnSync} from 'node:child_process'
 import {chmodSync, lstatSync, readFileSync, writeFileSync, type Stats} from 'node:fs'
 import {join} from 'node:path'
 import {ExternalCommandError, findInPath, SysbuildError} from '../../core/index.js'
+import {hostOnlyXattr} from '../../image/index.js'
 import type {EntryXattrs} from './pax-xattrs.js'
 import {XATTRS_RECORD} from './tar-path.js'
 
@@ -26,8 +27,7 @@ export type Xattrs = ReadonlyMap<string, Buffer>
  * Not applied: the host label, overlayfs bookkeeping, and names outside Linux's namespaces (macOS's com.apple.*,
  * which bsdtar writes): no Linux filesystem holds them, and GNU tar and umoci go on without them too.
  */
-const NOT_APPLIED = (name: string): boolean =>
-  name === 'security.selinux' || /^(trusted|user)\.overlay\./.test(name) || !/^(user|trusted|security|system)\./.test(name)
+const NOT_APPLIED = (name: string): boolean => hostOnlyXattr(name) || !/^(user|trusted|security|system)\./.test(name)
 /** XATTR_NAME_MAX and XATTR_SIZE_MAX of Linux. */
 const NAME_MAX = 255
 const SIZE_MAX = 65536

@@ -164,10 +164,12 @@ export function parseGetfattr(out: Buffer, root: string): Map<string, Xattrs> {
 
 const sorted = (a: Record<string, Buffer>): Xattrs => Object.fromEntries(Object.keys(a).sort().map((k) => [k, a[k]!]))
 
-/** A host label: meaningless (or harmful) on another host. */
-const DROPPED = new Set(['security.selinux'])
-/** overlayfs bookkeeping (trusted.* as root, user.* with the userxattr mount option): never carried. */
-const OVERLAY = /^(trusted|user)\.overlay\./
+/**
+ * Attributes that belong to the host, never to an image: its SELinux label (meaningless or harmful elsewhere) and
+ * overlayfs bookkeeping (trusted.* as root, user.* with the userxattr mount option). Not carried by build, not
+ * applied by install.
+ */
+export const hostOnlyXattr = (name: string): boolean => name === 'security.selinux' || /^(trusted|user)\.overlay\./.test(name)
 const OPAQUE = new Set(['trusted.overlay.opaque', 'user.overlay.opaque'])
 
 export interface CarriedXattrs {
@@ -182,7 +184,7 @@ export function carriedXattrs(attrs: Xattrs, shown: string): CarriedXattrs {
   let opaque = false
   for (const [k, v] of Object.entries(attrs)) {
     if (OPAQUE.has(k) && v.toString('latin1') === 'y') opaque = true
-    if (DROPPED.has(k) || OVERLAY.test(k)) continue
+    if (hostOnlyXattr(k)) continue
     if (k.includes('=') || k.includes('\n') || k.includes('\ufffd') || !k) {
       throw new SysbuildError('SYSBUILD_IMAGE_UNSUPPORTED_FILE', `${shown}: the extended attribute name ${JSON.stringify(k)} cannot be written in a tar (PAX) record`, {
         suggestions: ['Remove the attribute (setfattr -x NAME FILE) or build with --no-xattrs'],
