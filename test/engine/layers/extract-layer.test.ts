@@ -5,27 +5,10 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import {createHash} from 'node:crypto'
-import * as tar from 'tar-stream'
+import {tarOf, type HandEntry} from './hand-tar.js'
 import {extractLayer, streamOf} from '../../../src/engine/layers/extract-layer.js'
 import {ensureLayer, layerCacheDir} from '../../../src/engine/layers/layer-cache.js'
 import type {Digest} from '../../../src/image/index.js'
-
-type Entry = {name: string; type?: tar.Header['type']; body?: string; linkname?: string; mode?: number; devmajor?: number; devminor?: number}
-
-/** A tar archive built entry by entry (hostile archives cannot be made with GNU tar from a real tree). */
-async function tarOf(entries: Entry[]): Promise<Buffer> {
-  const pack = tar.pack()
-  const chunks: Buffer[] = []
-  pack.on('data', (c: Buffer) => chunks.push(c))
-  const done = new Promise((r) => pack.on('end', r))
-  for (const e of entries) {
-    const header = {name: e.name, type: e.type ?? 'file', mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644), mtime: new Date(1_700_000_000_000), uid: 0, gid: 0, linkname: e.linkname, devmajor: e.devmajor, devminor: e.devminor}
-    await new Promise<void>((res, rej) => pack.entry(header, e.body ?? '', (err) => (err ? rej(err) : res())))
-  }
-  pack.finalize()
-  await done
-  return Buffer.concat(chunks)
-}
 
 let w: string
 let dest: string
@@ -39,7 +22,7 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(w, {recursive: true, force: true}))
 
-const extract = async (entries: Entry[], asRoot = true) => extractLayer(streamOf(await tarOf(entries)), dest, {layer: 'sha256:test', asRoot})
+const extract = async (entries: HandEntry[], asRoot = true) => extractLayer(streamOf(await tarOf(entries)), dest, {layer: 'sha256:test', asRoot})
 const hostileCode = async (p: Promise<unknown>) => (await p.then(() => 'no error', (e: {code?: string}) => e.code))
 
 describe('extractLayer: hostile archives are refused and nothing lands outside', () => {

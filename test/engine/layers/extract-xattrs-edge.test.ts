@@ -9,7 +9,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
-import * as tar from 'tar-stream'
+import {tarOf, type HandEntry} from './hand-tar.js'
 import {checkoutLayers} from '../../../src/engine/layers/checkout.js'
 import {extractLayer, streamOf} from '../../../src/engine/layers/extract-layer.js'
 import {ensureLayer, layerCacheDir} from '../../../src/engine/layers/layer-cache.js'
@@ -18,24 +18,6 @@ import {isRoot, layerSource, PY, run, xattrsOf} from './xattr-kit.js'
 
 const SKIP = toolSkipReason(PY, 'setfattr')
 const SETFATTR = SKIP ? '' : run('sh', ['-c', 'command -v setfattr']).trim()
-
-type Entry = {name: string; type?: tar.Header['type']; body?: string; linkname?: string; mode?: number; xattrs?: Record<string, string>}
-
-/** A layer with SCHILY.xattr records (string values) written by tar-stream. */
-async function tarOf(entries: Entry[]): Promise<Buffer> {
-  const pack = tar.pack()
-  const chunks: Buffer[] = []
-  pack.on('data', (c: Buffer) => chunks.push(c))
-  const done = new Promise((r) => pack.on('end', r))
-  for (const e of entries) {
-    const pax = e.xattrs && Object.fromEntries(Object.entries(e.xattrs).map(([k, v]) => [`SCHILY.xattr.${k}`, v]))
-    const header = {name: e.name, type: e.type ?? 'file', mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644), mtime: new Date(1_700_000_000_000), uid: 0, gid: 0, linkname: e.linkname, pax}
-    await new Promise<void>((res, rej) => pack.entry(header, e.body ?? '', (err) => (err ? rej(err) : res())))
-  }
-  pack.finalize()
-  await done
-  return Buffer.concat(chunks)
-}
 
 const hex = (s: string): string => Buffer.from(s).toString('hex')
 const failure = async (p: Promise<unknown>): Promise<{code?: string; message: string; hint?: {suggestions?: string[]}}> =>
@@ -58,7 +40,7 @@ afterEach(() => {
   rmSync(w, {recursive: true, force: true})
 })
 
-const extract = async (entries: Entry[], asRoot = isRoot) => extractLayer(streamOf(await tarOf(entries)), dest, {layer: 'sha256:edge', asRoot})
+const extract = async (entries: HandEntry[], asRoot = isRoot) => extractLayer(streamOf(await tarOf(entries)), dest, {layer: 'sha256:edge', asRoot})
 
 /** PATH holds only a setfattr that logs each run (its arguments) and then runs the real one. */
 function countingSetfattr(): () => string[] {

@@ -3,14 +3,13 @@
  * (--xattrs) and umoci unpack extracting the layer, getcap reading the capability. getfattr is only the reader.
  */
 import {describe, it, expect} from 'vitest'
-import {execFileSync} from 'node:child_process'
 import {mkdir, symlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {collectEntries, decideXattrs, layerCacheKey, makeLayer, openLayout, parseGetfattr, writeCachedLayer, writeLayer} from '../../../src/image/index.js'
 import {sh, toolSkipReason, withTempDir} from '../kit.js'
+import {readXattrs, setXattrs} from '../../engine/layers/xattr-kit.js'
 
 const EPOCH = 1_700_000_000
-const PY = '/usr/bin/python3'
 const NO_GETFATTR = toolSkipReason('getfattr', 'getcap') ?? ''
 const getfattr = NO_GETFATTR ? undefined : sh('command -v getfattr').trim()
 const root = process.getuid?.() === 0
@@ -20,21 +19,6 @@ const skipUnless = (ctx: {skip(note?: string): never}, ...why: string[]): void =
   const reason = why.filter(Boolean).join('; ')
   if (reason) ctx.skip(reason)
 }
-const py = (script: string, input: unknown): string => execFileSync(PY, ['-c', script], {input: JSON.stringify(input), encoding: 'utf8'})
-
-/** Set xattrs in one Python run: [[path, name, hex], ...]. Names and paths are JSON strings (any UTF-8). */
-const setXattrs = (items: [string, string, string][]): void =>
-  void py('import os,sys,json\nfor p,n,v in json.load(sys.stdin): os.setxattr(p, n, bytes.fromhex(v), follow_symlinks=False)', items)
-
-/** Every xattr under `dir` as {relative path: {name: hex}}, read by Python (lstat order does not matter: sorted). */
-const readXattrs = (dir: string): Record<string, Record<string, string>> =>
-  JSON.parse(py(`import os,sys,json
-d=json.load(sys.stdin); out={}
-for top,dirs,files in os.walk(d):
-  for n in dirs+files:
-    p=os.path.join(top,n); a={k: os.getxattr(p,k,follow_symlinks=False).hex() for k in os.listxattr(p,follow_symlinks=False)}
-    if a: out[os.path.relpath(p,d)]=a
-print(json.dumps(out, sort_keys=True))`, dir)) as Record<string, Record<string, string>>
 
 // v2 file capability (struct vfs_cap_data): revision 2 + effective, cap_net_bind_service (10) permitted.
 const CAP_NET_BIND = '0100000200040000000000000000000000000000'
